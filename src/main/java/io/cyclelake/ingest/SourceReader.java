@@ -1,0 +1,37 @@
+package io.cyclelake.ingest;
+
+import com.typesafe.config.Config;
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A reader plug-in: converts one kind of cycler export to the canonical schema. Readers are stateless, found by
+ * {@link java.util.ServiceLoader} (listed in {@code META-INF/services/io.cyclelake.ingest.SourceReader}) and chosen
+ * by {@link #name()}. {@link #plan} runs on the driver; {@link #parse} runs in a Spark task, once per file.
+ */
+public interface SourceReader extends Serializable {
+  /** The name used with {@code --source} and {@code cyclelake.ingest.source}. */
+  String name();
+
+  /** One line for {@code --help}. */
+  String description();
+
+  /**
+   * Lists the operations and files under {@code input}.
+   *
+   * @param settings this reader's settings ({@code cyclelake.ingest.<name>})
+   * @param cells only these cells; empty = all
+   * @throws io.cyclelake.errors.CycleLakeException with {@code INPUT_MISSING} if {@code input} is not such an export
+   */
+  IngestPlan plan(Path input, Config settings, Set<String> cells) throws IOException;
+
+  /**
+   * Parses one file of the plan. Every data line results in exactly one sample, impedance point or quarantine record.
+   *
+   * @param operations the plan's operations by {@link Operation#sourceOperationId()}
+   */
+  void parse(InputFile file, Map<String, Operation> operations, RecordSink sink) throws IOException;
+}

@@ -1,0 +1,152 @@
+package io.cyclelake.schema;
+
+import static org.apache.spark.sql.types.DataTypes.DoubleType;
+import static org.apache.spark.sql.types.DataTypes.IntegerType;
+import static org.apache.spark.sql.types.DataTypes.LongType;
+import static org.apache.spark.sql.types.DataTypes.StringType;
+import static org.apache.spark.sql.types.DataTypes.TimestampType;
+
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.MetadataBuilder;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The canonical schema of every CycleLake table, in one place. Column names carry their units. Sign convention:
+ * current is positive while the cell is charged and negative while it is discharged. Readers convert to these
+ * schemas at the edge; nothing downstream knows which cycler a row came from.
+ */
+public final class Tables {
+  private Tables() {}
+
+  public static final String TIMESERIES = "timeseries";
+  public static final String IMPEDANCE = "impedance";
+  public static final String CYCLES = "cycles";
+  public static final String QUARANTINE = "quarantine";
+  public static final String CYCLE_FEATURES = "cycle_features";
+  public static final String RUNS = "runs";
+  public static final String PREDICTIONS = "predictions";
+
+  /** One row per measured sample of a charge or discharge operation. Partitioned by {@code cell_id}. */
+  public static final StructType TIMESERIES_SCHEMA = new StructType(new StructField[] {
+      f("cell_id", StringType, false, "cell identifier, unique across sources"),
+      f("cycle_index", IntegerType, false, "0-based order of the operation within the cell"),
+      f("cycle_type", StringType, false, "charge | discharge"),
+      f("sample_index", IntegerType, false, "0-based order of the sample within the operation"),
+      f("time_s", DoubleType, true, "seconds since the start of the operation"),
+      f("voltage_v", DoubleType, true, "terminal voltage, V"),
+      f("current_a", DoubleType, true, "cell current, A, positive = charge"),
+      f("temperature_c", DoubleType, true, "cell temperature, degC"),
+      f("instrument_current_a", DoubleType, true, "current measured at the load or charger, A, as exported"),
+      f("instrument_voltage_v", DoubleType, true, "voltage measured at the load or charger, V, as exported"),
+      f("source_file", StringType, false, "raw file the sample was read from"),
+      f("source_line", LongType, false, "1-based line of the sample in source_file"),
+  });
+
+  /** One row per point of an impedance (EIS) operation; complex values as real and imaginary parts. */
+  public static final StructType IMPEDANCE_SCHEMA = new StructType(new StructField[] {
+      f("cell_id", StringType, false, "cell identifier"),
+      f("cycle_index", IntegerType, false, "0-based order of the operation within the cell"),
+      f("point_index", IntegerType, false, "0-based order of the point within the sweep"),
+      f("sense_current_re_a", DoubleType, true, "sense current, real part, A"),
+      f("sense_current_im_a", DoubleType, true, "sense current, imaginary part, A"),
+      f("battery_current_re_a", DoubleType, true, "battery current, real part, A"),
+      f("battery_current_im_a", DoubleType, true, "battery current, imaginary part, A"),
+      f("current_ratio_re", DoubleType, true, "current ratio, real part"),
+      f("current_ratio_im", DoubleType, true, "current ratio, imaginary part"),
+      f("impedance_re_ohm", DoubleType, true, "battery impedance from raw data, real part, Ohm"),
+      f("impedance_im_ohm", DoubleType, true, "battery impedance from raw data, imaginary part, Ohm"),
+      f("rectified_impedance_re_ohm", DoubleType, true, "calibrated, smoothed impedance, real part, Ohm"),
+      f("rectified_impedance_im_ohm", DoubleType, true, "calibrated, smoothed impedance, imaginary part, Ohm"),
+      f("source_file", StringType, false, "raw file the point was read from"),
+      f("source_line", LongType, false, "1-based line in source_file"),
+  });
+
+  /** One row per operation (charge, discharge or impedance), whether or not its samples are present. */
+  public static final StructType CYCLES_SCHEMA = new StructType(new StructField[] {
+      f("cell_id", StringType, false, "cell identifier"),
+      f("cycle_index", IntegerType, false, "0-based order of the operation within the cell"),
+      f("cycle_type", StringType, false, "charge | discharge | impedance"),
+      f("ambient_temperature_c", DoubleType, true, "chamber temperature during the operation, degC"),
+      f("start_time", TimestampType, true, "start of the operation (UTC as recorded)"),
+      f("capacity_ah", DoubleType, true, "discharge capacity reported by the source, Ah"),
+      f("re_ohm", DoubleType, true, "electrolyte resistance reported by the source, Ohm"),
+      f("rct_ohm", DoubleType, true, "charge-transfer resistance reported by the source, Ohm"),
+      f("duration_s", DoubleType, true, "last sample time minus first, s (null without samples)"),
+      f("n_samples", LongType, false, "accepted samples (or impedance points) of the operation"),
+      f("n_quarantined", LongType, false, "rows of the operation sent to quarantine"),
+      f("source", StringType, false, "reader that ingested the operation"),
+      f("source_operation_id", StringType, false, "the operation's id in the source (NASA: uid)"),
+      f("source_file", StringType, false, "file the operation was listed in"),
+  });
+
+  /** Input rows that failed a rule, with the reason. Rows read = rows accepted + rows quarantined. */
+  public static final StructType QUARANTINE_SCHEMA = new StructType(new StructField[] {
+      f("source", StringType, false, "reader that rejected the row"),
+      f("source_file", StringType, false, "file the row came from"),
+      f("source_line", LongType, false, "1-based line of the row"),
+      f("source_column", IntegerType, true, "1-based column of the offending field (null: whole row)"),
+      f("column_name", StringType, true, "header name of the offending field"),
+      f("cell_id", StringType, true, "cell the row belongs to, if known"),
+      f("cycle_index", IntegerType, true, "operation the row belongs to, if known"),
+      f("rule", StringType, false, "the rule that failed, e.g. field-count, number, unknown-operation"),
+      f("message", StringType, false, "what is wrong, in words"),
+      f("raw", StringType, true, "the raw line, cut to 1000 characters"),
+  });
+
+  /** Per-cycle summary features of charge and discharge operations. */
+  public static final StructType CYCLE_FEATURES_SCHEMA = new StructType(new StructField[] {
+      f("cell_id", StringType, false, "cell identifier"),
+      f("cycle_index", IntegerType, false, "0-based order of the operation within the cell"),
+      f("cycle_type", StringType, false, "charge | discharge"),
+      f("n_samples", IntegerType, false, "samples with time, voltage and current present"),
+      f("duration_s", DoubleType, true, "last minus first sample time, s"),
+      f("charge_ah", DoubleType, true, "|integral of current dt| (coulomb count), Ah"),
+      f("throughput_ah", DoubleType, true, "integral of |current| dt, Ah"),
+      f("energy_wh", DoubleType, true, "|integral of voltage*current dt|, Wh"),
+      f("voltage_mean_v", DoubleType, true, "time-weighted mean voltage, V"),
+      f("voltage_min_v", DoubleType, true, "minimum voltage, V"),
+      f("voltage_max_v", DoubleType, true, "maximum voltage, V"),
+      f("current_mean_a", DoubleType, true, "time-weighted mean current, A"),
+      f("temperature_mean_c", DoubleType, true, "time-weighted mean cell temperature, degC"),
+      f("temperature_max_c", DoubleType, true, "maximum cell temperature, degC"),
+      f("temperature_rise_c", DoubleType, true, "maximum minus first cell temperature, degC"),
+  });
+
+  /** One row per run and evaluated part (train, validation, test). */
+  public static final StructType RUNS_SCHEMA = new StructType(new StructField[] {
+      f("run_id", StringType, false, "unique run id"),
+      f("created_at", TimestampType, false, "when the run finished"),
+      f("task", StringType, false, "soh | ..."),
+      f("model", StringType, false, "model name"),
+      f("split", StringType, false, "split name"),
+      f("cells", StringType, false, "comma-separated cells in the run"),
+      f("part", StringType, false, "train | validation | test"),
+      f("n", LongType, false, "rows evaluated"),
+      f("mae", DoubleType, true, "mean absolute error, label units"),
+      f("rmse", DoubleType, true, "root mean squared error, label units"),
+      f("mape_pct", DoubleType, true, "mean absolute percentage error, %"),
+      f("r2", DoubleType, true, "coefficient of determination"),
+      f("within_3pct", DoubleType, true, "share of predictions within +-3 % of the actual value"),
+      f("within_5pct", DoubleType, true, "share of predictions within +-5 % of the actual value"),
+      f("features", StringType, false, "comma-separated feature columns"),
+      f("config", StringType, false, "effective configuration (JSON, secrets masked)"),
+  });
+
+  /** One row per predicted cycle of a run. */
+  public static final StructType PREDICTIONS_SCHEMA = new StructType(new StructField[] {
+      f("run_id", StringType, false, "run id"),
+      f("cell_id", StringType, false, "cell identifier"),
+      f("cycle_index", IntegerType, false, "operation index"),
+      f("part", StringType, false, "train | validation | test"),
+      f("actual", DoubleType, false, "label"),
+      f("predicted", DoubleType, false, "model output"),
+  });
+
+  private static StructField f(String name, DataType type, boolean nullable, String comment) {
+    Metadata m = new MetadataBuilder().putString("comment", comment).build();
+    return DataTypes.createStructField(name, type, nullable, m);
+  }
+}
