@@ -1,0 +1,54 @@
+package io.cyclelake.cli;
+
+import com.typesafe.config.Config;
+import io.cyclelake.ingest.IngestJob;
+import io.cyclelake.ingest.SourceReader;
+import io.cyclelake.ingest.SourceReaders;
+import io.cyclelake.jobs.Progress;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "ingest", mixinStandardHelpOptions = true,
+    description = "Read raw cycler exports into the Delta tables timeseries, impedance, cycles and quarantine. "
+        + "Rerunning on the same input changes nothing.")
+final class IngestCommand extends LakeCommand {
+  @Option(names = "--source", paramLabel = "NAME", description = "Reader (default: cyclelake.ingest.source).")
+  String source;
+
+  @Option(names = "--input", required = true, paramLabel = "DIR", description = "Folder of the export.")
+  Path input;
+
+  @Option(names = "--cells", split = ",", paramLabel = "ID", description = "Only these cells (default: all).")
+  List<String> cells;
+
+  @Override
+  int execute() {
+    Config c = common.config();
+    common.printConfig(System.out, "ingest");
+    String name = source != null ? source : c.getString("cyclelake.ingest.source");
+    SourceReader reader = SourceReaders.byName(name);
+    Set<String> only = new LinkedHashSet<>(cells != null ? cells : c.getStringList("cyclelake.ingest.cells"));
+    run(common, reader, input, only, new Progress(System.out));
+    return 0;
+  }
+
+  static IngestJob.Result run(Common common, SourceReader reader, Path input, Set<String> cells, Progress progress) {
+    Config c = common.config();
+    Config settings = c.hasPath("cyclelake.ingest." + reader.name())
+        ? c.getConfig("cyclelake.ingest." + reader.name()) : com.typesafe.config.ConfigFactory.empty();
+    IngestJob.Result r = IngestJob.run(common.openLake(), reader, input, settings, cells, progress);
+    progress.say(String.format("ingest: %d cells, %d operations, %d files, %d lines read = %d samples + %d impedance "
+            + "points + %d quarantined + %d listing rows", r.cells().size(), r.operations(), r.files(), r.linesRead(),
+        r.samples(), r.impedancePoints(), r.quarantined(), r.linesRead() - r.samples() - r.impedancePoints()
+            - r.quarantined()));
+    if (r.quarantined() > 0) {
+      progress.say("ingest: " + r.quarantined() + " rows are in the quarantine table with the reason; see "
+          + "`cyclelake sql \"select rule, count(*) from quarantine group by rule\"`");
+    }
+    return r;
+  }
+}

@@ -1,0 +1,200 @@
+package io.cyclelake.train;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.first;
+import static org.apache.spark.sql.functions.lit;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.typesafe.config.Config;
+import io.cyclelake.config.ConfigRender;
+import io.cyclelake.errors.CycleLakeException;
+import io.cyclelake.errors.ErrorCode;
+import io.cyclelake.eval.RegressionMetrics;
+import io.cyclelake.internal.Registry;
+import io.cyclelake.jobs.Progress;
+import io.cyclelake.lake.Lake;
+import io.cyclelake.model.RegressionModel;
+import io.cyclelake.schema.Tables;
+import io.cyclelake.split.Splitter;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.spark.ml.feature.VectorAssembler;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * Trains a model on per-cycle features and evaluates it on each part of a split. Writes one {@code runs} row per part,
+ * the predictions to {@code predictions}, and {@code <lake>/_runs/<run_id>/run.json}.
+ */
+public final class TrainJob {
+  private TrainJob() {}
+
+  /** What to train. {@code cells} empty = every cell with labelled cycles. */
+  public record Request(String task, String model, String split, List<String> cells, List<String> features,
+      long seed) {}
+
+  public record Result(String runId, Map<String, RegressionMetrics> metrics, String runJson) {}
+
+  public static Result run(Lake lake, Config config, Request req, Progress progress) {
+    if (!req.task().equals("soh")) {
+      throw new CycleLakeException(ErrorCode.UNKNOWN_NAME, "no task named '" + req.task() + "'; known tasks: soh");
+    }
+    RegressionModel model = Registry.load(RegressionModel.class, RegressionModel::name, "model").get(req.model());
+    Splitter splitter = Registry.load(Splitter.class, Splitter::name, "split").get(req.split());
+    String runId = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now())
+        + "-" + UUID.randomUUID().toString().substring(0, 6);
+
+    progress.step("building SOH labels and " + req.split() + " split");
+    Dataset<Row> labelled = sohLabels(lake, config.getConfig("cyclelake.train.soh"), req.cells());
+    checkFeatures(labelled, req.features());
+    Dataset<Row> parts = splitter.assign(labelled, config.getConfig("cyclelake.split." + req.split()));
+    // Inputs are copied under f_<name>, so a feature may also be an id column (cycle_index).
+    Column[] asDouble = req.features().stream().map(f -> col(f).cast(DataTypes.DoubleType).as("f_" + f))
+        .toArray(Column[]::new);
+    Dataset<Row> table = parts.select(concat(new Column[] {col("cell_id"), col("cycle_index"), col("part"),
+        col("label")}, asDouble));
+    Dataset<Row> assembled = new VectorAssembler()
+        .setInputCols(req.features().stream().map(f -> "f_" + f).toArray(String[]::new))
+        .setOutputCol("features").setHandleInvalid("keep").transform(table).cache();
+    Dataset<Row> train = assembled.where(col("part").equalTo(Splitter.TRAIN));
+    long nTrain = train.count();
+    if (nTrain == 0) {
+      throw new CycleLakeException(ErrorCode.NO_TRAINING_DATA, "no labelled discharge cycles to train on"
+          + (req.cells().isEmpty() ? "" : " for cells " + req.cells())
+          + "; run `cyclelake ingest` and `cyclelake features` first, and check --cells");
+    }
+    progress.done(nTrain + " training rows of " + assembled.count() + " labelled cycles");
+
+    progress.step("training " + req.model());
+    RegressionModel.Fitted fitted = model.fit(train, config.getConfig("cyclelake.model." + req.model()), req.seed());
+    List<Row> predicted = fitted.predict(assembled)
+        .select("cell_id", "cycle_index", "part", "label", "prediction")
+        .orderBy("cell_id", "cycle_index").collectAsList();
+    assembled.unpersist();
+    progress.done("trained and predicted " + predicted.size() + " cycles");
+
+    Map<String, RegressionMetrics> metrics = metricsByPart(predicted);
+    String cells = String.join(",", predicted.stream().map(r -> r.getString(0)).distinct().sorted().toList());
+    String configJson = ConfigRender.json(config);
+    Timestamp now = Timestamp.from(Instant.now());
+    List<Row> runRows = new ArrayList<>();
+    for (var e : metrics.entrySet()) {
+      RegressionMetrics m = e.getValue();
+      runRows.add(RowFactory.create(runId, now, req.task(), req.model(), req.split(), cells, e.getKey(), m.n(),
+          m.mae(), m.rmse(), m.mapePct(), m.r2(), m.within3pct(), m.within5pct(), String.join(",", req.features()),
+          configJson));
+    }
+    List<Row> predRows = new ArrayList<>(predicted.size());
+    for (Row r : predicted) {
+      predRows.add(RowFactory.create(runId, r.getString(0), r.getInt(1), r.getString(2), r.getDouble(3),
+          r.getDouble(4)));
+    }
+    progress.step("recording run " + runId);
+    String json = runJson(runId, req, cells, metrics, config);
+    String jsonPath = lake.writeText(config.getString("cyclelake.lake.runs-dir") + "/" + runId + "/run.json", json);
+    lake.append(lake.spark().createDataFrame(predRows, Tables.PREDICTIONS_SCHEMA), Tables.PREDICTIONS);
+    // The runs row goes last: a run listed in `runs` has its predictions and JSON in place.
+    lake.append(lake.spark().createDataFrame(runRows, Tables.RUNS_SCHEMA), Tables.RUNS);
+    progress.done("wrote runs, predictions and " + jsonPath);
+    return new Result(runId, metrics, jsonPath);
+  }
+
+  /**
+   * Discharge cycles with a capacity of at least {@code min-capacity-ah}, labelled with SOH = capacity / reference:
+   * the cell's first labelled discharge ({@code initial}) or {@code nominal-capacity-ah} ({@code nominal}).
+   */
+  static Dataset<Row> sohLabels(Lake lake, Config soh, List<String> cells) {
+    Dataset<Row> cyc = lake.read(Tables.CYCLES, "ingest")
+        .select("cell_id", "cycle_index", "capacity_ah", "ambient_temperature_c");
+    Dataset<Row> rows = lake.read(Tables.CYCLE_FEATURES, "features")
+        .where(col("cycle_type").equalTo("discharge"))
+        .join(cyc, scala.collection.JavaConverters.asScalaBuffer(List.of("cell_id", "cycle_index")).toSeq())
+        .where(col("capacity_ah").geq(soh.getDouble("min-capacity-ah")));
+    if (!cells.isEmpty()) rows = rows.where(col("cell_id").isin(cells.toArray()));
+    Column reference = switch (soh.getString("reference")) {
+      case "initial" -> first(col("capacity_ah")).over(Window.partitionBy("cell_id").orderBy("cycle_index")
+          .rowsBetween(Window.unboundedPreceding(), Window.unboundedFollowing()));
+      case "nominal" -> lit(soh.getDouble("nominal-capacity-ah"));
+      default -> throw new CycleLakeException(ErrorCode.CONFIG_INVALID, "train.soh.reference must be 'initial' or "
+          + "'nominal', got '" + soh.getString("reference") + "'");
+    };
+    return rows.withColumn("label", col("capacity_ah").divide(reference));
+  }
+
+  private static void checkFeatures(Dataset<Row> rows, List<String> features) {
+    List<String> have = Arrays.asList(rows.columns());
+    List<String> missing = features.stream().filter(f -> !have.contains(f)).toList();
+    if (features.isEmpty() || !missing.isEmpty()) {
+      throw new CycleLakeException(ErrorCode.CONFIG_INVALID, "train.features " + (features.isEmpty()
+          ? "is empty" : "names unknown columns " + missing) + "; available: " + have);
+    }
+  }
+
+  static Map<String, RegressionMetrics> metricsByPart(List<Row> predicted) {
+    Map<String, List<double[]>> byPart = new LinkedHashMap<>();
+    for (String p : List.of(Splitter.TRAIN, Splitter.VALIDATION, Splitter.TEST)) byPart.put(p, new ArrayList<>());
+    for (Row r : predicted) {
+      byPart.computeIfAbsent(r.getString(2), k -> new ArrayList<>()).add(new double[] {r.getDouble(3), r.getDouble(4)});
+    }
+    Map<String, RegressionMetrics> out = new LinkedHashMap<>();
+    byPart.forEach((part, pairs) -> {
+      double[] a = pairs.stream().mapToDouble(p -> p[0]).toArray();
+      double[] p = pairs.stream().mapToDouble(q -> q[1]).toArray();
+      out.put(part, RegressionMetrics.of(a, p));
+    });
+    return out;
+  }
+
+  private static String runJson(String runId, Request req, String cells, Map<String, RegressionMetrics> metrics,
+      Config config) {
+    ObjectMapper om = new ObjectMapper();
+    ObjectNode root = om.createObjectNode();
+    root.put("run_id", runId);
+    root.put("created_at", Instant.now().toString());
+    root.put("task", req.task());
+    root.put("model", req.model());
+    root.put("split", req.split());
+    root.put("cells", cells);
+    root.put("seed", req.seed());
+    ArrayNode feats = root.putArray("features");
+    req.features().forEach(feats::add);
+    ObjectNode m = root.putObject("metrics");
+    metrics.forEach((part, x) -> {
+      ObjectNode p = m.putObject(part);
+      p.put("n", x.n());
+      p.put("mae", x.mae());
+      p.put("rmse", x.rmse());
+      p.put("mape_pct", x.mapePct());
+      p.put("r2", x.r2());
+      p.put("within_3pct", x.within3pct());
+      p.put("within_5pct", x.within5pct());
+    });
+    try {
+      root.set("config", om.readTree(ConfigRender.json(config)));
+      return om.writerWithDefaultPrettyPrinter().writeValueAsString(root);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Column[] concat(Column[] a, Column[] b) {
+    Column[] c = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, c, a.length, b.length);
+    return c;
+  }
+}
