@@ -23,6 +23,9 @@ public final class CycleLake implements Runnable {
     CommandLine cl = new CommandLine(new CycleLake());
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
       CycleLakeException e = find(ex);
+      if (e == null && ex instanceof com.typesafe.config.ConfigException ce) {
+        e = new CycleLakeException(ErrorCode.CONFIG_INVALID, ce.getMessage(), null, ce);
+      }
       if (e != null) {
         cmd.getErr().println("cyclelake: error [" + e.code() + "]: " + e.getMessage());
         return e.code().exitCode();

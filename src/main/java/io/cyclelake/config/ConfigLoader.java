@@ -48,6 +48,7 @@ public final class ConfigLoader {
     try {
       effective = user.withFallback(reference).resolve();
       effective.checkValid(reference, "cyclelake");
+      checkScalarTypes(user, reference, effective);
     } catch (ConfigException e) {
       throw invalid(e);
     }
@@ -93,6 +94,19 @@ public final class ConfigLoader {
         throw new CycleLakeException(ErrorCode.CONFIG_INVALID,
             "unknown setting '" + path + "'; every setting is listed with its default in reference.conf",
             location(e.getValue().origin()), null);
+      }
+    }
+  }
+
+  /** checkValid accepts a string where the default is a number or boolean; reject it unless it converts. */
+  private static void checkScalarTypes(Config user, Config reference, Config effective) {
+    for (Map.Entry<String, ConfigValue> e : user.entrySet()) {
+      String path = e.getKey();
+      if (!reference.hasPath(path)) continue;
+      switch (reference.getValue(path).valueType()) {
+        case NUMBER -> effective.getNumber(path);
+        case BOOLEAN -> effective.getBoolean(path);
+        default -> { }
       }
     }
   }

@@ -8,6 +8,9 @@ public final class Fields {
   public static Double optionalDouble(String s) throws FieldParseException {
     String t = s.strip();
     if (t.isEmpty() || t.equalsIgnoreCase("nan")) return null;
+    if (t.matches("(?i)[+-]?inf(inity)?")) {
+      throw new FieldParseException("finite", "'" + cut(t) + "' is not a finite number");
+    }
     double d;
     try {
       d = Double.parseDouble(t);

@@ -107,11 +107,35 @@ class NasaIngestTest {
   }
 
   @Test
-  void aSecondIngestChangesNoCount() {
+  void aSecondIngestChangesNoRow() {
     Map<String, Long> before = counts();
+    Map<String, Long> versions = new HashMap<>();
+    for (String t : before.keySet()) {
+      versions.put(t, io.delta.tables.DeltaTable.forPath(lake.spark(), lake.path(t)).history(1).first().getLong(0));
+    }
     IngestJob.Result again = run();
     assertEquals(first, again);
     assertEquals(before, counts());
+    // Row for row, each table after the rerun equals the version before it (Delta time travel).
+    for (String t : List.of(Tables.CYCLES, Tables.TIMESERIES)) {
+      var old = lake.spark().read().format("delta").option("versionAsOf", versions.get(t)).load(lake.path(t));
+      com.holdenkarau.spark.testing.JavaRDDComparisons.assertRDDEquals(old.toJavaRDD(),
+          lake.read(t, "ingest").toJavaRDD());
+    }
+  }
+
+  @Test
+  void b0005ChronologicalXGBoostRunIsRecorded() {
+    io.cyclelake.features.FeaturesJob.run(lake, List.of("charge", "discharge"), Progress.quiet());
+    var config = TestSpark.config();
+    var result = io.cyclelake.train.TrainJob.run(lake, config, new io.cyclelake.train.TrainJob.Request("soh",
+        "xgboost", "chronological", List.of("B0005"), config.getStringList("cyclelake.train.features"), 42),
+        Progress.quiet());
+    // B0005 has 168 discharges, all with a capacity: 117 train, 25 validation, 26 test.
+    assertEquals(List.of(117L, 25L, 26L), result.metrics().values().stream().map(m -> m.n()).toList());
+    assertEquals(3, lake.read(Tables.RUNS, "train").where("run_id = '" + result.runId() + "'").count());
+    assertTrue(result.metrics().get("train").mae() < 0.01, "fits its training cycles");
+    assertTrue(Double.isFinite(result.metrics().get("test").rmse()));
   }
 
   private static Map<String, Long> counts() {

@@ -1,0 +1,68 @@
+package io.cyclelake.features;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class CycleSummaryTest {
+  /** A 2 A constant-current discharge for 1 h with voltage falling linearly from 4.0 to 3.0 V. */
+  @Test
+  void constantCurrentDischargeByHand() {
+    int n = 61;
+    double[] t = new double[n];
+    double[] v = new double[n];
+    double[] i = new double[n];
+    double[] temp = new double[n];
+    for (int k = 0; k < n; k++) {
+      t[k] = 60.0 * k;
+      v[k] = 4.0 - k / 60.0;
+      i[k] = -2.0;
+      temp[k] = 24.0 + 0.1 * k; // linear 24 -> 30
+    }
+    CycleSummary s = CycleSummary.of(t, v, i, temp, n);
+    assertEquals(61, s.nSamples());
+    assertEquals(3600.0, s.durationS(), 1e-9);
+    assertEquals(2.0, s.chargeAh(), 1e-12);
+    assertEquals(2.0, s.throughputAh(), 1e-12);
+    assertEquals(7.0, s.energyWh(), 1e-9); // 2 A x mean 3.5 V x 1 h
+    assertEquals(3.5, s.voltageMeanV(), 1e-12);
+    assertEquals(3.0, s.voltageMinV(), 1e-12);
+    assertEquals(4.0, s.voltageMaxV(), 1e-12);
+    assertEquals(-2.0, s.currentMeanA(), 1e-12);
+    assertEquals(27.0, s.temperatureMeanC(), 1e-9);
+    assertEquals(30.0, s.temperatureMaxC(), 1e-9);
+    assertEquals(6.0, s.temperatureRiseC(), 1e-9);
+  }
+
+  @Test
+  void meansAreTimeWeightedAndMissingTemperaturesAreSkipped() {
+    double[] t = {0, 10, 100};
+    double[] v = {3, 4, 4};
+    double[] i = {1, 1, 1};
+    double[] temp = {Double.NaN, 20, 22};
+    CycleSummary s = CycleSummary.of(t, v, i, temp, 3);
+    // ∫v dt = 35 + 360 = 395 over 100 s.
+    assertEquals(3.95, s.voltageMeanV(), 1e-12);
+    assertEquals(21.0, s.temperatureMeanC(), 1e-12); // only the [10, 100] interval has both ends
+    assertEquals(2.0, s.temperatureRiseC(), 1e-12); // from the first present value
+  }
+
+  @Test
+  void oneSampleGivesZeroIntegralsAndPlainMeans() {
+    CycleSummary s = CycleSummary.of(new double[] {5}, new double[] {3.7}, new double[] {-1},
+        new double[] {Double.NaN}, 1);
+    assertEquals(0.0, s.durationS());
+    assertEquals(0.0, s.chargeAh());
+    assertEquals(3.7, s.voltageMeanV());
+    assertTrue(Double.isNaN(s.temperatureMaxC()));
+  }
+
+  @Test
+  void timeGoingBackwardsIsRejectedWithTheIndex() {
+    var e = assertThrows(IllegalArgumentException.class, () -> CycleSummary.of(new double[] {0, 5, 4},
+        new double[3], new double[3], new double[3], 3));
+    assertEquals("time must be non-decreasing: t[2] = 4.0 < t[1] = 5.0", e.getMessage());
+  }
+}
