@@ -1,0 +1,136 @@
+package io.cyclelake.lake;
+
+import io.cyclelake.errors.CycleLakeException;
+import io.cyclelake.errors.ErrorCode;
+import io.delta.tables.DeltaTable;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.DataFrameWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+
+/** The lake: one directory (local or any Hadoop file system) whose sub-directories are Delta tables. */
+public final class Lake {
+  private final SparkSession spark;
+  private final String root;
+
+  public Lake(SparkSession spark, String root) {
+    this.spark = spark;
+    this.root = root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
+  }
+
+  public SparkSession spark() {
+    return spark;
+  }
+
+  public String root() {
+    return root;
+  }
+
+  public String path(String table) {
+    return root + "/" + table;
+  }
+
+  public boolean exists(String table) {
+    return DeltaTable.isDeltaTable(spark, path(table));
+  }
+
+  /** Reads a table; a missing table is an error that names the command which creates it. */
+  public Dataset<Row> read(String table, String createdBy) {
+    if (!exists(table)) {
+      throw new CycleLakeException(ErrorCode.TABLE_MISSING, "the lake " + root + " has no table '" + table
+          + "'; run `cyclelake " + createdBy + "` first (or point --lake at another lake)");
+    }
+    return spark.read().format("delta").load(path(table));
+  }
+
+  /**
+   * Replaces the rows matching {@code replaceWhere} with {@code rows} in one Delta transaction (creating the table on
+   * first write). Running it again with the same input leaves the table as it was: that is what makes ingest
+   * idempotent.
+   */
+  public void replace(Dataset<Row> rows, String table, String replaceWhere, String... partitionBy) {
+    DataFrameWriter<Row> w = rows.write().format("delta").mode("overwrite");
+    if (exists(table)) w = w.option("replaceWhere", replaceWhere);
+    if (partitionBy.length > 0) w = w.partitionBy(partitionBy);
+    w.save(path(table));
+  }
+
+  /** Replaces the whole table in one transaction. */
+  public void overwrite(Dataset<Row> rows, String table) {
+    rows.write().format("delta").mode("overwrite").option("overwriteSchema", "true").save(path(table));
+  }
+
+  public void append(Dataset<Row> rows, String table) {
+    rows.write().format("delta").mode("append").save(path(table));
+  }
+
+  /** Applies the canonical schema (names, order, types, nullability and column comments) to {@code rows}. */
+  public Dataset<Row> conform(Dataset<Row> rows, StructType schema) {
+    return spark.createDataFrame(rows.select(schema.fieldNames()[0], tail(schema.fieldNames())).toJavaRDD(), schema);
+  }
+
+  /** Writes a small text file under the lake root (any Hadoop file system); returns its full path. */
+  public String writeText(String relative, String text) {
+    Path p = new Path(root + "/" + relative);
+    try {
+      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      try (var out = fs.create(p, true)) {
+        out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+      return p.toString();
+    } catch (IOException e) {
+      throw new CycleLakeException(ErrorCode.JOB_FAILED, "cannot write " + p + ": " + e.getMessage(), null, e);
+    }
+  }
+
+  public record TableInfo(String name, long rows, long version, String path) {}
+
+  /** Every Delta table directly under the lake root, sorted by name. */
+  public List<TableInfo> tables() {
+    List<TableInfo> out = new ArrayList<>();
+    try {
+      Path rootPath = new Path(root);
+      FileSystem fs = rootPath.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(rootPath)) return out;
+      List<String> names = new ArrayList<>();
+      for (FileStatus s : fs.listStatus(rootPath)) {
+        if (s.isDirectory() && fs.exists(new Path(s.getPath(), "_delta_log"))) names.add(s.getPath().getName());
+      }
+      names.sort(String::compareTo);
+      for (String name : names) {
+        DeltaTable t = DeltaTable.forPath(spark, path(name));
+        long version = t.history(1).select("version").first().getLong(0);
+        out.add(new TableInfo(name, t.toDF().count(), version, path(name)));
+      }
+    } catch (IOException e) {
+      throw new CycleLakeException(ErrorCode.JOB_FAILED, "cannot list the lake at " + root + ": " + e.getMessage(),
+          null, e);
+    }
+    return out;
+  }
+
+  /** A SQL predicate {@code column IN ('a', 'b')} with the values escaped as Spark SQL string literals. */
+  public static String in(String column, Collection<String> values) {
+    if (values.isEmpty()) return "false";
+    return column + " IN (" + values.stream().map(Lake::literal).collect(Collectors.joining(", ")) + ")";
+  }
+
+  public static String literal(String s) {
+    return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
+  }
+
+  private static String[] tail(String[] a) {
+    String[] t = new String[a.length - 1];
+    System.arraycopy(a, 1, t, 0, t.length);
+    return t;
+  }
+}
