@@ -55,7 +55,7 @@ final class DemoCommand extends LakeCommand {
       trainCells = c.getStringList("cyclelake.demo.nasa-train-cells");
     }
     p.say("[2/5] ingest");
-    IngestCommand.run(common, SourceReaders.byName("nasa"), input, Set.of(), p);
+    IngestCommand.run(common, SourceReaders.byName("nasa"), input, Set.of(), false, p);
     p.say("[3/5] features");
     Lake lake = common.openLake();
     FeaturesJob.run(lake, c.getStringList("cyclelake.features.cycle-types"), p);

@@ -25,6 +25,9 @@ final class IngestCommand extends LakeCommand {
   @Option(names = "--cells", split = ",", paramLabel = "ID", description = "Only these cells (default: all).")
   List<String> cells;
 
+  @Option(names = "--force", description = "Read every file again, even those the manifest has seen unchanged.")
+  boolean force;
+
   @Override
   int execute() {
     Config c = common.config();
@@ -32,19 +35,23 @@ final class IngestCommand extends LakeCommand {
     String name = source != null ? source : c.getString("cyclelake.ingest.source");
     SourceReader reader = SourceReaders.byName(name);
     Set<String> only = new LinkedHashSet<>(cells != null ? cells : c.getStringList("cyclelake.ingest.cells"));
-    run(common, reader, input, only, new Progress(System.out));
+    run(common, reader, input, only, force, new Progress(System.out));
     return 0;
   }
 
-  static IngestJob.Result run(Common common, SourceReader reader, Path input, Set<String> cells, Progress progress) {
+  static IngestJob.Result run(Common common, SourceReader reader, Path input, Set<String> cells, boolean force,
+      Progress progress) {
+    long start = System.nanoTime();
     Config c = common.config();
     Config settings = c.hasPath("cyclelake.ingest." + reader.name())
         ? c.getConfig("cyclelake.ingest." + reader.name()) : com.typesafe.config.ConfigFactory.empty();
-    IngestJob.Result r = IngestJob.run(common.openLake(), reader, input, settings, cells, progress);
-    progress.say(String.format("ingest: %d cells, %d operations, %d files, %d lines read = %d samples + %d impedance "
-            + "points + %d quarantined + %d listing rows", r.cells().size(), r.operations(), r.files(), r.linesRead(),
-        r.samples(), r.impedancePoints(), r.quarantined(), r.linesRead() - r.samples() - r.impedancePoints()
-            - r.quarantined()));
+    IngestJob.Result r = IngestJob.run(common.openLake(), reader, input, settings, cells, force, progress);
+    progress.say(String.format(java.util.Locale.ROOT, "ingest: files %d read (%d failed), %d unchanged (skipped), "
+            + "%d gone from the input; %d lines read = %d samples + %d impedance points + %d quarantined + %d listing "
+            + "rows; %.1f s", r.filesChanged(), r.filesFailed(), r.filesUnchanged(), r.filesRemoved().size(),
+        r.linesRead(), r.samples(), r.impedancePoints(), r.quarantined(),
+        r.linesRead() - r.samples() - r.impedancePoints() - r.quarantined(), (System.nanoTime() - start) / 1e9));
+    r.filesRemoved().forEach(f -> progress.say("ingest: in the manifest but gone from the input (rows kept): " + f));
     if (r.quarantined() > 0) {
       progress.say("ingest: " + r.quarantined() + " rows are in the quarantine table with the reason; see "
           + "`cyclelake sql \"select rule, count(*) from quarantine group by rule\"`");

@@ -3,6 +3,7 @@ package io.cyclelake.ingest;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
@@ -29,6 +30,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -51,16 +53,24 @@ public final class IngestJob {
 
   private IngestJob() {}
 
-  /** What one ingest did. Lines read = samples + impedance points + quarantined. */
+  /**
+   * What one ingest did. Counts are of the files read in this run (unchanged files are skipped): lines read =
+   * samples + impedance points + quarantined + listing rows.
+   */
   public record Result(int operations, Set<String> cells, int files, long linesRead, long samples,
-      long impedancePoints, long quarantined) {}
+      long impedancePoints, long quarantined, int filesChanged, int filesUnchanged, int filesFailed,
+      List<String> filesRemoved) {}
 
+  /**
+   * Ingests the files under {@code input} that are new or changed since the manifest last saw them (all of them with
+   * {@code force}). A changed file's rows replace its previous rows; with nothing new, no table is written.
+   */
   public static Result run(Lake lake, SourceReader reader, Path input, Config readerSettings, Set<String> cells,
-      Progress progress) {
+      boolean force, Progress progress) {
     SparkSession spark = lake.spark();
     Path in = input.toAbsolutePath().normalize();
-    if (!Files.isDirectory(in)) {
-      throw new CycleLakeException(ErrorCode.INPUT_MISSING, "input folder " + in + " does not exist");
+    if (!Files.exists(in)) {
+      throw new CycleLakeException(ErrorCode.INPUT_MISSING, "input " + in + " does not exist");
     }
     progress.step("planning " + reader.name() + " ingest of " + in);
     IngestPlan plan;
@@ -83,52 +93,144 @@ public final class IngestJob {
       throw new CycleLakeException(ErrorCode.INPUT_MISSING, "no operations found in " + in
           + (cells.isEmpty() ? "" : " for cells " + cells));
     }
-    progress.done(String.format("planned %d operations of %d cells, %d files", ops.size(), planCells.size(),
-        plan.files().size()));
+    Manifest manifest = Manifest.load(lake, reader.name());
+    Set<String> dataPaths = new LinkedHashSet<>();
+    plan.files().forEach(f -> dataPaths.add(f.path()));
+    Set<String> listingPaths = new LinkedHashSet<>();
+    plan.operations().forEach(o -> listingPaths.add(o.sourceFile()));
+    plan.quarantined().forEach(q -> listingPaths.add(q.sourceFile()));
+    listingPaths.removeAll(dataPaths);
+    Map<String, FileState> states = new HashMap<>();
+    Map<String, String> shas = new HashMap<>();
+    List<InputFile> changed = new ArrayList<>();
+    for (InputFile f : plan.files()) {
+      if (force || manifest.changed(f.path(), states, shas)) changed.add(f);
+    }
+    boolean listingChanged = force;
+    for (String l : listingPaths) listingChanged |= manifest.changed(l, states, shas);
+    List<String> removed = manifest.removedUnder(in.toString(), dataPaths, listingPaths);
+    int unchanged = plan.files().size() - changed.size();
+    progress.done(String.format("planned %d operations of %d cells; %d of %d files new or changed%s%s",
+        ops.size(), planCells.size(), changed.size(), plan.files().size(),
+        listingChanged ? ", listing changed" : "",
+        removed.isEmpty() ? "" : "; " + removed.size() + " files in the manifest are gone (their rows are kept)"));
+    if (changed.isEmpty() && !listingChanged) {
+      progress.say("ingest: nothing new under " + in + " (" + unchanged + " files unchanged); no table was written");
+      return new Result(0, planCells, 0, 0, 0, 0, 0, 0, unchanged, 0, removed);
+    }
 
-    progress.step("parsing " + plan.files().size() + " files in parallel");
+    progress.step("parsing " + changed.size() + " files in parallel");
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<Map<String, Operation>> opsBc = jsc.broadcast(ops);
-    JavaRDD<Row> rows = jsc.parallelize(plan.files(), Math.max(1, plan.files().size()))
-        .flatMap(parseFile(reader, opsBc));
+    JavaRDD<Row> rows = jsc.parallelize(changed, Math.max(1, changed.size())).flatMap(parseFile(reader, opsBc));
     Dataset<Row> parsed = spark.createDataFrame(rows, PARSED).persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      Map<String, Long> counts = new HashMap<>();
-      for (Row r : parsed.groupBy("kind").count().collectAsList()) counts.put(r.getString(0), r.getLong(1));
-      long samples = counts.getOrDefault("ts", 0L);
-      long points = counts.getOrDefault("imp", 0L);
-      long quarantined = counts.getOrDefault("q", 0L) + plan.quarantined().size();
-      progress.done(String.format("parsed %d samples, %d impedance points, %d quarantined rows", samples, points,
-          quarantined));
+      Map<String, long[]> perFile = new HashMap<>(); // path -> {samples+points, quarantined, whole-file failures}
+      Map<String, Set<String>> fileCells = new HashMap<>();
+      Map<String, String> fileErrors = new HashMap<>();
+      long samples = 0;
+      long points = 0;
+      long quarantinedRows = 0;
+      Column file = coalesce(col("ts.source_file"), col("imp.source_file"), col("q.source_file"));
+      Column cell = coalesce(col("ts.cell_id"), col("imp.cell_id"), col("q.cell_id"));
+      for (Row r : parsed.groupBy(file.as("file"), col("kind"), cell.as("cell"),
+          col("q.rule").equalTo("file").as("whole")).agg(count(lit(1)), first(col("q.message"))).collectAsList()) {
+        String path = r.getString(0);
+        String kind = r.getString(1);
+        long n = r.getLong(4);
+        long[] c = perFile.computeIfAbsent(path, k -> new long[3]);
+        if (!r.isNullAt(2)) fileCells.computeIfAbsent(path, k -> new TreeSet<>()).add(r.getString(2));
+        switch (kind) {
+          case "ts" -> {
+            samples += n;
+            c[0] += n;
+          }
+          case "imp" -> {
+            points += n;
+            c[0] += n;
+          }
+          default -> {
+            if (!r.isNullAt(3) && r.getBoolean(3)) {
+              c[2] += n;
+              fileErrors.put(path, r.getString(5));
+            } else {
+              quarantinedRows += n;
+              c[1] += n;
+            }
+          }
+        }
+      }
+      long quarantined = quarantinedRows + (listingChanged ? plan.quarantined().size() : 0);
+      progress.done(String.format("parsed %d samples, %d impedance points, %d quarantined rows%s", samples, points,
+          quarantined, fileErrors.isEmpty() ? "" : "; " + fileErrors.size() + " files failed"));
 
       progress.step("writing Delta tables");
-      String cellsIn = Lake.in("cell_id", planCells);
+      Set<String> changedPaths = new LinkedHashSet<>();
+      changed.forEach(f -> changedPaths.add(f.path()));
+      Set<String> affected = new TreeSet<>();
+      fileCells.values().forEach(affected::addAll);
+      changedPaths.forEach(pth -> affected.addAll(manifest.cells(pth)));
+      if (listingChanged) affected.addAll(planCells);
+      affected.retainAll(planCells);
+      Set<String> qFiles = new LinkedHashSet<>(changedPaths);
+      if (listingChanged) qFiles.addAll(listingPaths);
+
       Dataset<Row> ts = parsed.where(col("kind").equalTo("ts")).select("ts.*");
       Dataset<Row> imp = parsed.where(col("kind").equalTo("imp")).select("imp.*");
-      Set<String> files = new LinkedHashSet<>();
-      plan.files().forEach(f -> files.add(f.path()));
-      plan.operations().forEach(o -> files.add(o.sourceFile()));
       Dataset<Row> q = parsed.where(col("kind").equalTo("q")).select("q.*")
-          .unionByName(spark.createDataFrame(toRows(plan.quarantined()), Tables.QUARANTINE_SCHEMA));
-      lake.replace(ts, Tables.TIMESERIES, cellsIn, "cell_id");
-      lake.replace(imp, Tables.IMPEDANCE, cellsIn);
+          .unionByName(spark.createDataFrame(toRows(listingChanged ? plan.quarantined() : List.of()),
+              Tables.QUARANTINE_SCHEMA));
+      if (!changedPaths.isEmpty()) {
+        lake.replace(ts, Tables.TIMESERIES, Lake.in("source_file", changedPaths), "cell_id");
+        lake.replace(imp, Tables.IMPEDANCE, Lake.in("source_file", changedPaths));
+      }
       lake.replace(q, Tables.QUARANTINE,
-          "source = " + Lake.literal(reader.name()) + " AND " + Lake.in("source_file", files));
-      lake.replace(cycles(lake, reader.name(), plan.operations(), ts, imp, q), Tables.CYCLES, cellsIn);
-      progress.done("wrote timeseries, impedance, quarantine and cycles for " + planCells.size() + " cells");
-      return new Result(ops.size(), planCells, plan.files().size(), plan.listingLines() + samples + points
-          + counts.getOrDefault("q", 0L), samples, points, quarantined);
+          "source = " + Lake.literal(reader.name()) + " AND " + Lake.in("source_file", qFiles));
+      List<Operation> affectedOps = plan.operations().stream().filter(o -> affected.contains(o.cellId())).toList();
+      lake.replace(cycles(lake, reader.name(), affectedOps), Tables.CYCLES, Lake.in("cell_id", affected));
+
+      // The manifest goes last: a crash before it leaves the files "changed", and the rerun replaces their rows.
+      Timestamp now = Timestamp.from(java.time.Instant.now());
+      List<Row> entries = new ArrayList<>();
+      for (String pth : changedPaths) {
+        long[] c = perFile.getOrDefault(pth, new long[3]);
+        String err = fileErrors.get(pth);
+        entries.add(manifest.entry(pth, "data", states, shas, fileCells.get(pth), err == null ? "ok" : "failed",
+            c[0] + c[1], c[0], c[1], err, now));
+      }
+      if (listingChanged) {
+        for (String l : listingPaths) {
+          long accepted = plan.operations().stream().filter(o -> o.sourceFile().equals(l)).count();
+          long rejected = plan.quarantined().stream().filter(x -> x.sourceFile().equals(l)).count();
+          Set<String> lc = new TreeSet<>();
+          plan.operations().stream().filter(o -> o.sourceFile().equals(l)).forEach(o -> lc.add(o.cellId()));
+          entries.add(manifest.entry(l, "listing", states, shas, lc, "ok", accepted + rejected, accepted, rejected,
+              null, now));
+        }
+      }
+      Set<String> entryPaths = new LinkedHashSet<>(changedPaths);
+      if (listingChanged) entryPaths.addAll(listingPaths);
+      lake.replace(spark.createDataFrame(entries, Tables.FILES_SCHEMA), Tables.FILES,
+          "source = " + Lake.literal(reader.name()) + " AND " + Lake.in("path", entryPaths));
+      progress.done("replaced the rows of " + changedPaths.size() + " files; cycles of " + affected.size()
+          + " cells; manifest updated");
+      long listingLines = listingChanged ? plan.listingLines() : 0;
+      return new Result(listingChanged ? ops.size() : affectedOps.size(), planCells, changed.size(),
+          listingLines + samples + points + quarantinedRows, samples, points, quarantined, changed.size(), unchanged,
+          fileErrors.size(), removed);
     } finally {
       parsed.unpersist();
       opsBc.destroy();
     }
   }
 
-  private static Dataset<Row> cycles(Lake lake, String source, List<Operation> operations, Dataset<Row> ts,
-      Dataset<Row> imp, Dataset<Row> q) {
+  /** The cycles rows of {@code operations}, with sample counts from the lake's tables as they are now. */
+  private static Dataset<Row> cycles(Lake lake, String source, List<Operation> operations) {
     SparkSession spark = lake.spark();
     List<Row> opRows = new ArrayList<>(operations.size());
+    Set<String> cells = new TreeSet<>();
     for (Operation o : operations) {
+      cells.add(o.cellId());
       opRows.add(RowFactory.create(o.cellId(), o.cycleIndex(), o.cycleType(), o.ambientTemperatureC(),
           o.startTime() == null ? null : Timestamp.from(o.startTime()), o.capacityAh(), o.reOhm(), o.rctOhm(),
           source, o.sourceOperationId(), o.sourceFile()));
@@ -141,10 +243,12 @@ public final class IngestJob {
         .add("source", DataTypes.StringType).add("source_operation_id", DataTypes.StringType)
         .add("source_file", DataTypes.StringType);
     Dataset<Row> base = spark.createDataFrame(opRows, opSchema);
-    Dataset<Row> tsStats = ts.groupBy("cell_id", "cycle_index")
+    Column mine = col("cell_id").isin(cells.toArray());
+    Dataset<Row> tsStats = lake.readOrEmpty(Tables.TIMESERIES, Tables.TIMESERIES_SCHEMA).where(mine).groupBy("cell_id", "cycle_index")
         .agg(count(lit(1)).as("ts_n"), max("time_s").minus(min("time_s")).as("duration_s"));
-    Dataset<Row> impStats = imp.groupBy("cell_id", "cycle_index").agg(count(lit(1)).as("imp_n"));
-    Dataset<Row> qStats = q.where(col("cycle_index").isNotNull())
+    Dataset<Row> impStats = lake.readOrEmpty(Tables.IMPEDANCE, Tables.IMPEDANCE_SCHEMA).where(mine).groupBy("cell_id", "cycle_index")
+        .agg(count(lit(1)).as("imp_n"));
+    Dataset<Row> qStats = lake.read(Tables.QUARANTINE, "ingest").where(mine.and(col("cycle_index").isNotNull()))
         .groupBy("cell_id", "cycle_index").agg(count(lit(1)).as("n_quarantined"));
     Seq keys = new Seq();
     Dataset<Row> joined = base.join(tsStats, keys.cellCycle, "left")

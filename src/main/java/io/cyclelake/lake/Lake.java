@@ -52,6 +52,12 @@ public final class Lake {
     return spark.read().format("delta").load(path(table));
   }
 
+  /** Reads a table, or an empty frame of its schema when it does not exist yet. */
+  public Dataset<Row> readOrEmpty(String table, StructType schema) {
+    return exists(table) ? spark.read().format("delta").load(path(table))
+        : spark.createDataFrame(java.util.List.of(), schema);
+  }
+
   /**
    * Replaces the rows matching {@code replaceWhere} with {@code rows} in one Delta transaction (creating the table on
    * first write). Running it again with the same input leaves the table as it was: that is what makes ingest

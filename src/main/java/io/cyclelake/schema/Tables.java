@@ -25,6 +25,7 @@ public final class Tables {
   public static final String IMPEDANCE = "impedance";
   public static final String CYCLES = "cycles";
   public static final String QUARANTINE = "quarantine";
+  public static final String FILES = "files";
   public static final String CYCLE_FEATURES = "cycle_features";
   public static final String RUNS = "runs";
   public static final String PREDICTIONS = "predictions";
@@ -94,6 +95,23 @@ public final class Tables {
       f("rule", StringType, false, "the rule that failed, e.g. field-count, number, unknown-operation"),
       f("message", StringType, false, "what is wrong, in words"),
       f("raw", StringType, true, "the raw line, cut to 1000 characters"),
+  });
+
+  /** The file manifest: one row per raw file an ingest read, with what became of its rows. */
+  public static final StructType FILES_SCHEMA = new StructType(new StructField[] {
+      f("source", StringType, false, "reader that read the file"),
+      f("path", StringType, false, "absolute path of the file"),
+      f("role", StringType, false, "listing (names operations) | data (holds samples)"),
+      f("size_bytes", LongType, false, "file size when read"),
+      f("modified_at", TimestampType, false, "file modification time when read"),
+      f("sha256", StringType, false, "SHA-256 of the file's bytes"),
+      f("cells", StringType, true, "comma-separated cells whose rows the file held"),
+      f("status", StringType, false, "ok | failed"),
+      f("rows_read", LongType, false, "data lines read"),
+      f("rows_accepted", LongType, false, "rows written to the lake"),
+      f("rows_quarantined", LongType, false, "rows written to quarantine"),
+      f("error", StringType, true, "why the file failed, if it did"),
+      f("ingested_at", TimestampType, false, "when the ingest that read it ran"),
   });
 
   /** Per-cycle summary features of charge and discharge operations. */

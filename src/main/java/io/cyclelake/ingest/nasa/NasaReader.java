@@ -15,10 +15,9 @@ import io.cyclelake.ingest.QuarantineRecord;
 import io.cyclelake.ingest.RecordSink;
 import io.cyclelake.ingest.SampleRecord;
 import io.cyclelake.ingest.SourceReader;
+import io.cyclelake.ingest.TextInput;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
-import java.util.zip.GZIPInputStream;
 
 /**
  * The NASA PCoE ageing data set as exported to CSV ("cleaned_dataset"): {@code metadata.csv} lists every operation;
@@ -166,7 +164,7 @@ public final class NasaReader implements SourceReader {
       default -> throw new IllegalArgumentException("unknown file kind " + file.kind());
     };
     String path = file.path();
-    try (BufferedReader in = open(Path.of(path))) {
+    try (TextInput in = TextInput.open(Path.of(path))) {
       String header = in.readLine();
       if (header == null) {
         throw new CycleLakeException(ErrorCode.INPUT_MALFORMED, "the file is empty; expected the header "
@@ -183,10 +181,14 @@ public final class NasaReader implements SourceReader {
       }
       Map<String, int[]> nextIndex = new HashMap<>();
       String line;
-      long lineNo = 1;
       while ((line = in.readLine()) != null) {
-        lineNo++;
+        long lineNo = in.lineNumber();
         if (line.isEmpty()) continue;
+        if (in.lastLineCut()) {
+          sink.quarantine(new QuarantineRecord(NAME, path, lineNo, null, null, null, null, "truncated",
+              "the file ends in the middle of this line (" + in.lastLineCutReason() + ")", line));
+          continue;
+        }
         List<String> f = CsvLine.split(line, ',');
         if (f.size() != names.size()) {
           sink.quarantine(new QuarantineRecord(NAME, path, lineNo, null, null, null, null, "field-count",
@@ -234,12 +236,6 @@ public final class NasaReader implements SourceReader {
         }
       }
     }
-  }
-
-  private static BufferedReader open(Path p) throws IOException {
-    InputStream in = Files.newInputStream(p);
-    if (p.getFileName().toString().endsWith(".gz")) in = new GZIPInputStream(in, 1 << 16);
-    return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
   }
 
   private static String stripBom(String s) {

@@ -1,0 +1,108 @@
+package io.cyclelake.ingest;
+
+import java.io.BufferedReader;
+import java.io.Closeable;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Lines of a text file, gzip-compressed ({@code .gz}) or not, that survive a file cut short: every line decoded
+ * before a read error is delivered, the line the error cut is flagged by {@link #lastLineCut()}, and the error itself
+ * is thrown by {@link #readLine()} once those lines are out. (A plain reader loses up to a buffer of lines before the
+ * error, and takes the cut line for a whole one.)
+ */
+public final class TextInput implements Closeable {
+  private final Guard guard;
+  private final BufferedReader in;
+  private String next;
+  private boolean cut;
+  private long lineNumber;
+
+  private TextInput(Guard guard, BufferedReader in) throws IOException {
+    this.guard = guard;
+    this.in = in;
+    this.next = in.readLine();
+  }
+
+  public static TextInput open(Path file) throws IOException {
+    InputStream raw = Files.newInputStream(file);
+    try {
+      InputStream s = file.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw;
+      Guard g = new Guard(s);
+      return new TextInput(g, new BufferedReader(new InputStreamReader(g, StandardCharsets.UTF_8), 1 << 16));
+    } catch (IOException e) {
+      raw.close();
+      throw e;
+    }
+  }
+
+  /** The next line without its terminator, or null at the end; throws the read error after the last good line. */
+  public String readLine() throws IOException {
+    String line = next;
+    if (line == null) {
+      if (guard.error != null) throw guard.error;
+      return null;
+    }
+    next = in.readLine();
+    cut = next == null && guard.error != null;
+    lineNumber++;
+    return line;
+  }
+
+  /** Whether the line just returned is the last one and a read error cut it (it may be incomplete). */
+  public boolean lastLineCut() {
+    return cut;
+  }
+
+  /** The read error that cut the last line, in words. */
+  public String lastLineCutReason() {
+    return guard.error == null ? "" : guard.error.toString();
+  }
+
+  /** 1-based number of the line just returned. */
+  public long lineNumber() {
+    return lineNumber;
+  }
+
+  @Override
+  public void close() throws IOException {
+    in.close();
+  }
+
+  /** Turns a read error into the end of the stream, keeping the error for later. */
+  private static final class Guard extends FilterInputStream {
+    IOException error;
+
+    Guard(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      if (error != null) return -1;
+      try {
+        return super.read();
+      } catch (IOException e) {
+        error = e;
+        return -1;
+      }
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (error != null) return -1;
+      try {
+        return super.read(b, off, len);
+      } catch (IOException e) {
+        error = e;
+        return -1;
+      }
+    }
+  }
+}
