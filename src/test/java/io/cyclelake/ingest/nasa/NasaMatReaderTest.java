@@ -1,5 +1,7 @@
 package io.cyclelake.ingest.nasa;
 
+import io.cyclelake.testkit.CollectingSink;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -47,38 +49,6 @@ class NasaMatReaderTest {
   final NasaMatReader reader = new NasaMatReader();
   @TempDir Path dir;
 
-  static final class Collect implements RecordSink {
-    final List<SampleRecord> samples = new ArrayList<>();
-    final List<ImpedanceRecord> points = new ArrayList<>();
-    final List<QuarantineRecord> rejected = new ArrayList<>();
-
-    @Override
-    public void sample(SampleRecord r) {
-      samples.add(r);
-    }
-
-    @Override
-    public void impedance(ImpedanceRecord r) {
-      points.add(r);
-    }
-
-    @Override
-    public void quarantine(QuarantineRecord r) {
-      rejected.add(r);
-    }
-  }
-
-  private static Map<String, Operation> byId(IngestPlan p) {
-    Map<String, Operation> m = new HashMap<>();
-    p.operations().forEach(o -> m.put(o.sourceOperationId(), o));
-    return m;
-  }
-
-  private static Collect parseAll(SourceReader r, IngestPlan p) throws IOException {
-    Collect c = new Collect();
-    for (InputFile f : p.files()) r.parse(f, byId(p), c);
-    return c;
-  }
 
   private static <T> Map<Integer, List<T>> group(List<T> records, java.util.function.ToIntFunction<T> cycle,
       java.util.function.ToIntFunction<T> index) {
@@ -145,9 +115,9 @@ class NasaMatReaderTest {
     }
     assertTrue(startDiffers <= 2, startDiffers + " start times differ by more than 1 ms (numpy rounding: <= 2)");
 
-    Collect ms = new Collect();
-    reader.parse(mp.files().get(0), byId(mp), ms);
-    Collect cs = parseAll(csvReader, cp);
+    CollectingSink ms = new CollectingSink();
+    reader.parse(mp.files().get(0), CollectingSink.byId(mp), ms);
+    CollectingSink cs = CollectingSink.parseAll(csvReader, cp);
     assertEquals(List.of(), ms.rejected);
     assertEquals(List.of(), cs.rejected);
     Map<Integer, List<SampleRecord>> mSamples = group(ms.samples, SampleRecord::cycleIndex, SampleRecord::sampleIndex);
@@ -239,7 +209,7 @@ class NasaMatReaderTest {
     assertEquals(f.toString(), e.where().orElseThrow().file());
     assertTrue(e.getMessage().contains("truncated"), e.getMessage());
     CycleLakeException p = assertThrows(CycleLakeException.class,
-        () -> reader.parse(new InputFile(f.toString(), "mat"), Map.of(), new Collect()));
+        () -> reader.parse(new InputFile(f.toString(), "mat"), Map.of(), new CollectingSink()));
     assertEquals(ErrorCode.INPUT_MALFORMED, p.code());
     assertEquals(f.toString(), p.where().orElseThrow().file());
   }
@@ -348,8 +318,8 @@ class NasaMatReaderTest {
     assertEquals(List.of("value", "date-vector"), p.quarantined().stream().map(QuarantineRecord::rule).toList());
     assertEquals(List.of(3L, 4L), p.quarantined().stream().map(QuarantineRecord::sourceLine).toList());
 
-    Collect out = new Collect();
-    reader.parse(p.files().get(0), byId(p), out);
+    CollectingSink out = new CollectingSink();
+    reader.parse(p.files().get(0), CollectingSink.byId(p), out);
     List<SampleRecord> s0 = out.samples.stream().filter(r -> r.cycleIndex() == 0).toList();
     assertEquals(3, s0.size());
     assertNull(s0.get(1).voltageV(), "NaN is null");
@@ -395,7 +365,7 @@ class NasaMatReaderTest {
     Path g = dir.resolve("B0097.mat");
     Mat5.writeToFile(Mat5.newMatFile().addArray("B0097", top), g.toFile());
     CycleLakeException e2 = assertThrows(CycleLakeException.class,
-        () -> reader.parse(new InputFile(g.toString(), "mat"), Map.of(), new Collect()));
+        () -> reader.parse(new InputFile(g.toString(), "mat"), Map.of(), new CollectingSink()));
     assertEquals("B0097.cycle", e2.where().orElseThrow().field());
   }
 }

@@ -1,5 +1,7 @@
 package io.cyclelake.ingest.nasa;
 
+import io.cyclelake.testkit.CollectingSink;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -49,32 +51,6 @@ class NasaReaderTest {
     return f;
   }
 
-  static final class Collect implements RecordSink {
-    final List<SampleRecord> samples = new ArrayList<>();
-    final List<ImpedanceRecord> points = new ArrayList<>();
-    final List<QuarantineRecord> rejected = new ArrayList<>();
-
-    @Override
-    public void sample(SampleRecord r) {
-      samples.add(r);
-    }
-
-    @Override
-    public void impedance(ImpedanceRecord r) {
-      points.add(r);
-    }
-
-    @Override
-    public void quarantine(QuarantineRecord r) {
-      rejected.add(r);
-    }
-  }
-
-  private static Map<String, Operation> byId(IngestPlan p) {
-    Map<String, Operation> m = new HashMap<>();
-    p.operations().forEach(o -> m.put(o.sourceOperationId(), o));
-    return m;
-  }
 
   @Test
   void metadataQuirks() throws IOException {
@@ -114,8 +90,8 @@ class NasaReaderTest {
         "10,3.9,1.5,24.6,1.5,4.7,5.5",
         "99,3.9,-2.0,24.6,2.0,3.0,56.1",
         "11,3.85,-2.01,,1.9982,3.00,56.1");
-    Collect c = new Collect();
-    reader.parse(new io.cyclelake.ingest.InputFile(f.toString(), "discharge"), byId(p), c);
+    CollectingSink c = new CollectingSink();
+    reader.parse(new io.cyclelake.ingest.InputFile(f.toString(), "discharge"), CollectingSink.byId(p), c);
     assertEquals(3, c.samples.size());
     assertEquals(List.of(0, 1, 2), c.samples.stream().map(SampleRecord::sampleIndex).toList());
     SampleRecord last = c.samples.get(2);
@@ -143,8 +119,8 @@ class NasaReaderTest {
         "uid,Sense_current,Battery_current,Current_ratio,Battery_impedance,Rectified_impedance",
         "7,(-1+1j),(-1+1j),(1+0j),(-0.438-0.107j),(0.070-0.00048j)",
         "7,(820.6-36.2j),(337.1-82.9j),(2.32+0.46j),(0.130-0.197j),");
-    Collect c = new Collect();
-    reader.parse(new io.cyclelake.ingest.InputFile(f.toString(), "impedance"), byId(p), c);
+    CollectingSink c = new CollectingSink();
+    reader.parse(new io.cyclelake.ingest.InputFile(f.toString(), "impedance"), CollectingSink.byId(p), c);
     assertEquals(2, c.points.size());
     Double[] first = c.points.get(0).parts();
     assertEquals(-0.438, first[6]);
@@ -166,7 +142,7 @@ class NasaReaderTest {
     IngestPlan p = plan("discharge,[2010 7 21 23 0 0],24,B0007,1,11,00011.csv,1.8,,");
     Path f = gz("discharge", "B0007", "uid,Voltage_measured,Current_measured,Time", "11,4.1,-2,0");
     var e = assertThrows(CycleLakeException.class,
-        () -> reader.parse(new io.cyclelake.ingest.InputFile(f.toString(), "discharge"), byId(p), new Collect()));
+        () -> reader.parse(new io.cyclelake.ingest.InputFile(f.toString(), "discharge"), CollectingSink.byId(p), new CollectingSink()));
     assertEquals(ErrorCode.INPUT_MALFORMED, e.code());
     assertEquals(1L, e.where().orElseThrow().line());
     assertEquals(f.toString(), e.where().orElseThrow().file());
