@@ -1,7 +1,6 @@
 package io.cyclelake.cli;
 
 import com.typesafe.config.Config;
-import io.cyclelake.features.FeaturesJob;
 import io.cyclelake.ingest.SourceReaders;
 import io.cyclelake.ingest.synthetic.FleetSpec;
 import io.cyclelake.ingest.synthetic.SyntheticFleet;
@@ -58,7 +57,7 @@ final class DemoCommand extends LakeCommand {
     IngestCommand.run(common, SourceReaders.byName("nasa"), input, Set.of(), false, p);
     p.say("[3/5] features");
     Lake lake = common.openLake();
-    FeaturesJob.run(lake, c.getStringList("cyclelake.features.cycle-types"), p);
+    FeaturesCommand.run(common, lake, p);
     p.say("[4/5] train: SOH, xgboost, chronological split per cell" + (trainCells.isEmpty() ? ""
         : ", cells " + trainCells));
     TrainJob.Result r = TrainCommand.run(common, "soh", "xgboost", "chronological", trainCells, p);

@@ -10,8 +10,19 @@ final class FeaturesCommand extends LakeCommand {
   @Override
   int execute() {
     common.printConfig(System.out, "features");
-    FeaturesJob.run(common.openLake(), common.config().getStringList("cyclelake.features.cycle-types"),
-        new Progress(System.out));
+    run(common, common.openLake(), new Progress(System.out));
     return 0;
+  }
+
+  static FeaturesJob.Result run(Common common, io.cyclelake.lake.Lake lake, Progress progress) {
+    com.typesafe.config.Config f = common.config().getConfig("cyclelake.features");
+    return FeaturesJob.run(lake, f.getStringList("cycle-types"), ica(f.getConfig("ica")), progress);
+  }
+
+  /** Binds {@code cyclelake.features.ica}. */
+  static io.cyclelake.features.IcaAnalysis.Settings ica(com.typesafe.config.Config c) {
+    return new io.cyclelake.features.IcaAnalysis.Settings(c.getDouble("grid-step-v"), c.getInt("smoothing-window"),
+        c.getInt("smoothing-order"), c.getDouble("cc-current-fraction"), io.cyclelake.schema.Tables.ICA_PEAKS,
+        c.getDouble("min-prominence-ah-per-v"));
   }
 }

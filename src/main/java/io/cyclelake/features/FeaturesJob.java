@@ -13,6 +13,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * Per-cycle summary features for every charge and discharge of the lake, computed in parallel: the samples are
@@ -22,9 +25,23 @@ import org.apache.spark.sql.RowFactory;
 public final class FeaturesJob {
   private FeaturesJob() {}
 
-  public record Result(long cycles) {}
+  public record Result(long cycles, long icaCycles) {}
 
-  public static Result run(Lake lake, List<String> cycleTypes, Progress progress) {
+  /** Summary columns, then ICA columns, then the curve: one row per cycle from one pass over the samples. */
+  private static final StructType COMBINED = combined();
+
+  private static StructType combined() {
+    StructType t = Tables.CYCLE_FEATURES_SCHEMA;
+    for (StructField f : Tables.FEATURES_ICA_SCHEMA.fields()) {
+      if (!t.getFieldIndex(f.name()).isDefined()) t = t.add(f);
+    }
+    for (StructField f : Tables.ICA_CURVES_SCHEMA.fields()) {
+      if (!t.getFieldIndex(f.name()).isDefined()) t = t.add(f);
+    }
+    return t;
+  }
+
+  public static Result run(Lake lake, List<String> cycleTypes, IcaAnalysis.Settings ica, Progress progress) {
     progress.step("summarising " + String.join(" and ", cycleTypes) + " cycles");
     Dataset<Row> samples = lake.read(Tables.TIMESERIES, "ingest")
         .where(col("cycle_type").isin(cycleTypes.toArray())
@@ -33,18 +50,32 @@ public final class FeaturesJob {
             "sample_index")
         .repartition(col("cell_id"), col("cycle_index"))
         .sortWithinPartitions("cell_id", "cycle_index", "time_s", "sample_index");
-    Dataset<Row> features = samples.mapPartitions(
-        (MapPartitionsFunction<Row, Row>) FeaturesJob::summarise, Encoders.row(Tables.CYCLE_FEATURES_SCHEMA));
-    lake.overwrite(features, Tables.CYCLE_FEATURES);
+    Dataset<Row> all = samples.mapPartitions(
+        (MapPartitionsFunction<Row, Row>) rows -> summarise(rows, ica), Encoders.row(COMBINED))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      lake.overwrite(all.select(columns(Tables.CYCLE_FEATURES_SCHEMA)), Tables.CYCLE_FEATURES);
+      lake.overwrite(all.select(columns(Tables.FEATURES_ICA_SCHEMA)), Tables.FEATURES_ICA);
+      lake.overwrite(all.select(columns(Tables.ICA_CURVES_SCHEMA)), Tables.ICA_CURVES);
+    } finally {
+      all.unpersist();
+    }
     long n = lake.read(Tables.CYCLE_FEATURES, "features").count();
-    progress.done("wrote cycle_features: " + n + " cycles");
-    return new Result(n);
+    long withPeaks = lake.read(Tables.FEATURES_ICA, "features").where(col("peak1_voltage_v").isNotNull()).count();
+    progress.done("wrote cycle_features, features_ica and ica_curves: " + n + " cycles, " + withPeaks
+        + " with an ICA peak");
+    return new Result(n, withPeaks);
+  }
+
+  private static org.apache.spark.sql.Column[] columns(StructType schema) {
+    return java.util.Arrays.stream(schema.fieldNames()).map(org.apache.spark.sql.functions::col)
+        .toArray(org.apache.spark.sql.Column[]::new);
   }
 
   /** Streams one partition's rows, sorted by cycle then time, emitting a feature row at each cycle's end. */
-  static Iterator<Row> summarise(Iterator<Row> rows) {
+  static Iterator<Row> summarise(Iterator<Row> rows, IcaAnalysis.Settings ica) {
     List<Row> out = new ArrayList<>();
-    Buffer b = new Buffer();
+    Buffer b = new Buffer(ica);
     String cell = null;
     int cycle = -1;
     String type = null;
@@ -66,6 +97,12 @@ public final class FeaturesJob {
 
   /** Growable arrays reused across the cycles of a partition. */
   private static final class Buffer {
+    final IcaAnalysis.Settings ica;
+
+    Buffer(IcaAnalysis.Settings ica) {
+      this.ica = ica;
+    }
+
     double[] t = new double[1024];
     double[] v = new double[1024];
     double[] i = new double[1024];
@@ -88,10 +125,31 @@ public final class FeaturesJob {
 
     Row emit(String cell, int cycle, String type) {
       CycleSummary s = CycleSummary.of(t, v, i, temp, n);
+      IcaAnalysis.Result r = IcaAnalysis.analyse(t, v, i, n, type.equals("charge"), ica);
       n = 0;
-      return RowFactory.create(cell, cycle, type, s.nSamples(), s.durationS(), s.chargeAh(), s.throughputAh(),
-          s.energyWh(), s.voltageMeanV(), s.voltageMinV(), s.voltageMaxV(), s.currentMeanA(),
-          nullIfNaN(s.temperatureMeanC()), nullIfNaN(s.temperatureMaxC()), nullIfNaN(s.temperatureRiseC()));
+      List<Object> out = new ArrayList<>(List.of(cell, cycle, type, s.nSamples(), s.durationS(), s.chargeAh(),
+          s.throughputAh(), s.energyWh(), s.voltageMeanV(), s.voltageMinV(), s.voltageMaxV(), s.currentMeanA()));
+      out.add(nullIfNaN(s.temperatureMeanC()));
+      out.add(nullIfNaN(s.temperatureMaxC()));
+      out.add(nullIfNaN(s.temperatureRiseC()));
+      out.add(r.samplesUsed());
+      out.add(nullIfNaN(r.areaAh()));
+      for (int k = 0; k < Tables.ICA_PEAKS; k++) {
+        IcaAnalysis.IcaPeak p = k < r.peaks().size() ? r.peaks().get(k) : null;
+        out.add(p == null ? null : p.voltageV());
+        out.add(p == null ? null : p.heightAhPerV());
+        out.add(p == null ? null : p.prominenceAhPerV());
+        out.add(p == null ? null : p.widthV());
+      }
+      out.add(scala.collection.JavaConverters.asScalaBuffer(boxed(r.voltageV())).toSeq());
+      out.add(scala.collection.JavaConverters.asScalaBuffer(boxed(r.dqdv())).toSeq());
+      return RowFactory.create(out.toArray());
+    }
+
+    private static List<Double> boxed(double[] a) {
+      List<Double> l = new ArrayList<>(a.length);
+      for (double d : a) l.add(d);
+      return l;
     }
 
     private static Double nullIfNaN(double d) {

@@ -6,6 +6,7 @@ import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 import static org.apache.spark.sql.types.DataTypes.TimestampType;
 
+import java.util.List;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Metadata;
@@ -27,6 +28,8 @@ public final class Tables {
   public static final String QUARANTINE = "quarantine";
   public static final String FILES = "files";
   public static final String CYCLE_FEATURES = "cycle_features";
+  public static final String FEATURES_ICA = "features_ica";
+  public static final String ICA_CURVES = "ica_curves";
   public static final String RUNS = "runs";
   public static final String PREDICTIONS = "predictions";
 
@@ -131,6 +134,38 @@ public final class Tables {
       f("temperature_mean_c", DoubleType, true, "time-weighted mean cell temperature, degC"),
       f("temperature_max_c", DoubleType, true, "maximum cell temperature, degC"),
       f("temperature_rise_c", DoubleType, true, "maximum minus first cell temperature, degC"),
+  });
+
+  /** Incremental-capacity features of charge and discharge operations: the three most prominent |dQ/dV| peaks. */
+  public static final StructType FEATURES_ICA_SCHEMA = icaSchema();
+
+  private static StructType icaSchema() {
+    List<StructField> f = new java.util.ArrayList<>(List.of(
+        f("cell_id", StringType, false, "cell identifier"),
+        f("cycle_index", IntegerType, false, "0-based order of the operation within the cell"),
+        f("cycle_type", StringType, false, "charge | discharge"),
+        f("n_cc_samples", IntegerType, false, "constant-current samples the curve was built from"),
+        f("ica_area_ah", DoubleType, true, "area under |dQ/dV| over the grid, Ah")));
+    for (int k = 1; k <= ICA_PEAKS; k++) {
+      f.add(f("peak" + k + "_voltage_v", DoubleType, true, "voltage of the peak of rank " + k + " by prominence, V"));
+      f.add(f("peak" + k + "_height_ah_per_v", DoubleType, true, "|dQ/dV| at that peak, Ah/V"));
+      f.add(f("peak" + k + "_prominence_ah_per_v", DoubleType, true, "its prominence (scipy find_peaks), Ah/V"));
+      f.add(f("peak" + k + "_width_v", DoubleType, true, "its full width at half prominence, V"));
+    }
+    return new StructType(f.toArray(new StructField[0]));
+  }
+
+  /** Peaks per cycle in {@link #FEATURES_ICA_SCHEMA}. */
+  public static final int ICA_PEAKS = 3;
+
+  /** The |dQ/dV| curve of each cycle on its voltage grid, for plots. */
+  public static final StructType ICA_CURVES_SCHEMA = new StructType(new StructField[] {
+      f("cell_id", StringType, false, "cell identifier"),
+      f("cycle_index", IntegerType, false, "0-based order of the operation within the cell"),
+      f("cycle_type", StringType, false, "charge | discharge"),
+      f("voltage_v", DataTypes.createArrayType(DoubleType, false), false, "uniform voltage grid, V"),
+      f("dqdv_ah_per_v", DataTypes.createArrayType(DoubleType, false), false, "|dQ/dV| on the grid (NaN outside "
+          + "the measured range), Ah/V"),
   });
 
   /** One row per run and evaluated part (train, validation, test). */

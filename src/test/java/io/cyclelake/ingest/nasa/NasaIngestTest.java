@@ -129,7 +129,7 @@ class NasaIngestTest {
 
   @Test
   void b0005ChronologicalXGBoostRunIsRecorded() {
-    io.cyclelake.features.FeaturesJob.run(lake, List.of("charge", "discharge"), Progress.quiet());
+    features();
     var config = TestSpark.config();
     var result = io.cyclelake.train.TrainJob.run(lake, config, new io.cyclelake.train.TrainJob.Request("soh",
         "xgboost", "chronological", List.of("B0005"), config.getStringList("cyclelake.train.features"), 42),
@@ -139,6 +139,51 @@ class NasaIngestTest {
     assertEquals(3, lake.read(Tables.RUNS, "train").where("run_id = '" + result.runId() + "'").count());
     assertTrue(result.metrics().get("train").mae() < 0.01, "fits its training cycles");
     assertTrue(Double.isFinite(result.metrics().get("test").rmse()));
+  }
+
+  private static boolean featuresDone;
+
+  static synchronized void features() {
+    if (featuresDone) return;
+    var f = TestSpark.config().getConfig("cyclelake.features");
+    io.cyclelake.features.FeaturesJob.run(lake, f.getStringList("cycle-types"),
+        new io.cyclelake.features.IcaAnalysis.Settings(f.getDouble("ica.grid-step-v"), f.getInt("ica.smoothing-window"),
+            f.getInt("ica.smoothing-order"), f.getDouble("ica.cc-current-fraction"), Tables.ICA_PEAKS,
+            f.getDouble("ica.min-prominence-ah-per-v")), Progress.quiet());
+    featuresDone = true;
+  }
+
+  /** Issue 4: on B0005's charges the main ICA peak shrinks with ageing (Spearman below -0.8). */
+  @Test
+  void b0005MainIcaPeakFallsWithAgeing() {
+    features();
+    List<Row> rows = lake.read(Tables.FEATURES_ICA, "features")
+        .where("cell_id = 'B0005' AND cycle_type = 'charge' AND peak1_height_ah_per_v IS NOT NULL")
+        .orderBy("cycle_index").select("cycle_index", "peak1_height_ah_per_v", "peak1_voltage_v").collectAsList();
+    double[] idx = rows.stream().mapToDouble(r -> r.getInt(0)).toArray();
+    double[] height = rows.stream().mapToDouble(r -> r.getDouble(1)).toArray();
+    double rho = io.cyclelake.features.kernels.Stats.spearman(idx, height);
+    System.out.printf("B0005 charge ICA: %d cycles with a peak; main peak %.3f V -> %.3f V, height %.2f -> %.2f Ah/V;"
+        + " Spearman(cycle, height) = %.3f%n", rows.size(), rows.get(0).getDouble(2),
+        rows.get(rows.size() - 1).getDouble(2), height[0], height[height.length - 1], rho);
+    assertTrue(rows.size() > 150, "B0005 has 170 charges; " + rows.size() + " had a peak");
+    assertTrue(rho < -0.8, "Spearman " + rho);
+  }
+
+  /** Issue 4: coulomb counting agrees with NASA's Capacity on B0005's discharges (median |rel diff| < 1 %). */
+  @Test
+  void b0005CoulombCountingMatchesTheReportedCapacity() {
+    features();
+    List<Row> rows = lake.read(Tables.CYCLE_FEATURES, "features").where("cell_id = 'B0005' AND cycle_type = 'discharge'")
+        .join(lake.read(Tables.CYCLES, "ingest").select("cell_id", "cycle_index", "capacity_ah"),
+            scala.collection.JavaConverters.asScalaBuffer(List.of("cell_id", "cycle_index")).toSeq())
+        .select("charge_ah", "capacity_ah").collectAsList();
+    double[] rel = rows.stream().mapToDouble(r -> Math.abs(r.getDouble(0) / r.getDouble(1) - 1)).sorted().toArray();
+    double median = rel[rel.length / 2];
+    System.out.printf("B0005 discharges: %d; |coulomb count / Capacity - 1|: median %.5f, max %.5f%n", rel.length,
+        median, rel[rel.length - 1]);
+    assertEquals(168, rel.length);
+    assertTrue(median < 0.01, "median " + median);
   }
 
   private static Map<String, Long> versions() {

@@ -1,0 +1,106 @@
+package io.cyclelake.features;
+
+import io.cyclelake.features.kernels.Derivatives;
+import io.cyclelake.features.kernels.Peaks;
+import io.cyclelake.features.kernels.Resample;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Incremental-capacity analysis of one charge or discharge, plain Java. Steps:
+ * <ol>
+ *   <li>keep the constant-current part: samples whose current has the cycle's sign and a magnitude of at least
+ *       {@code ccCurrentFraction} × the 90th percentile of those magnitudes (drops rests, the CV tail and switching
+ *       transients without knowing the protocol);
+ *   <li>Q = cumulative trapezoid of |I| over time on those samples, in Ah;
+ *   <li>dQ/dV on a uniform voltage grid with step {@code gridStepV} from the first grid point above the lowest voltage
+ *       to two grid steps below the highest (the top is where a CV phase holds the voltage), Q smoothed by
+ *       Savitzky–Golay ({@link Derivatives#dqdv});
+ *   <li>peaks of |dQ/dV| (scipy {@code find_peaks} semantics) with prominence at least {@code minProminence}, the
+ *       {@code topPeaks} most prominent kept, in order of prominence.
+ * </ol>
+ * |dQ/dV| is reported, so discharge peaks are positive too.
+ */
+public final class IcaAnalysis {
+  private IcaAnalysis() {}
+
+  /** Settings; see {@code cyclelake.features.ica} in reference.conf. */
+  public record Settings(double gridStepV, int smoothingWindow, int smoothingOrder, double ccCurrentFraction,
+      int topPeaks, double minProminence) implements java.io.Serializable {}
+
+  /** One peak: voltage (V), height and prominence (Ah/V), full width at half prominence (V). */
+  public record IcaPeak(double voltageV, double heightAhPerV, double prominenceAhPerV, double widthV) {}
+
+  /**
+   * @param voltageV the grid; @param dqdv |dQ/dV| on it (Ah/V); @param areaAh trapezoid area under |dQ/dV|
+   * @param samplesUsed constant-current samples the curve was built from
+   */
+  public record Result(double[] voltageV, double[] dqdv, List<IcaPeak> peaks, double areaAh, int samplesUsed) {
+    static final Result EMPTY = new Result(new double[0], new double[0], List.of(), Double.NaN, 0);
+  }
+
+  /** @param charge true for a charge (current positive), false for a discharge */
+  public static Result analyse(double[] t, double[] v, double[] i, int n, boolean charge, Settings s) {
+    double sign = charge ? 1 : -1;
+    double[] mags = new double[n];
+    int m = 0;
+    for (int k = 0; k < n; k++) {
+      if (sign * i[k] > 0) mags[m++] = sign * i[k];
+    }
+    if (m < 3) return Result.EMPTY;
+    double[] sorted = Arrays.copyOf(mags, m);
+    Arrays.sort(sorted);
+    double threshold = s.ccCurrentFraction() * sorted[(int) Math.floor(0.9 * (m - 1))];
+    double[] ts = new double[n];
+    double[] vs = new double[n];
+    double[] is = new double[n];
+    int u = 0;
+    for (int k = 0; k < n; k++) {
+      if (sign * i[k] >= threshold && threshold > 0) {
+        ts[u] = t[k];
+        vs[u] = v[k];
+        is[u] = Math.abs(i[k]);
+        u++;
+      }
+    }
+    if (u < 3) return Result.EMPTY;
+    ts = Arrays.copyOf(ts, u);
+    vs = Arrays.copyOf(vs, u);
+    is = Arrays.copyOf(is, u);
+    double[] q = Resample.cumulativeTrapezoid(ts, is);
+    for (int k = 0; k < u; k++) q[k] /= 3600.0;
+    double lo = Double.POSITIVE_INFINITY;
+    double hi = Double.NEGATIVE_INFINITY;
+    for (double x : vs) {
+      lo = Math.min(lo, x);
+      hi = Math.max(hi, x);
+    }
+    double step = s.gridStepV();
+    double start = Math.ceil(lo / step) * step;
+    double end = Math.floor((hi - 2 * step) / step) * step;
+    int size = (int) Math.round((end - start) / step) + 1;
+    if (size < Math.max(5, s.smoothingWindow())) return Result.EMPTY;
+    Derivatives.Curve c = Derivatives.dqdv(vs, q, charge ? Resample.Direction.RISING : Resample.Direction.FALLING,
+        start, step, size, new Derivatives.Smoothing(s.smoothingWindow(), s.smoothingOrder()));
+    double[] y = c.y();
+    for (int k = 0; k < y.length; k++) y[k] = Math.abs(y[k]);
+    int a = 0;
+    while (a < y.length && Double.isNaN(y[a])) a++;
+    int b = y.length;
+    while (b > a && Double.isNaN(y[b - 1])) b--;
+    if (b - a < 3) return new Result(c.x(), y, List.of(), Double.NaN, u);
+    double[] run = Arrays.copyOfRange(y, a, b);
+    double area = 0;
+    for (int k = 1; k < run.length; k++) area += 0.5 * step * (run[k] + run[k - 1]);
+    List<Peaks.Peak> found = new ArrayList<>(Peaks.find(run, Peaks.PeakOptions.DEFAULT.withProminence(
+        s.minProminence())));
+    found.sort(Comparator.comparingDouble(Peaks.Peak::prominence).reversed());
+    List<IcaPeak> peaks = new ArrayList<>();
+    for (Peaks.Peak p : found.subList(0, Math.min(s.topPeaks(), found.size()))) {
+      peaks.add(new IcaPeak(c.x()[a + p.index()], p.height(), p.prominence(), p.width() * step));
+    }
+    return new Result(c.x(), y, peaks, area, u);
+  }
+}
