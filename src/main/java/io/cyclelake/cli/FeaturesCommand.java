@@ -16,7 +16,8 @@ final class FeaturesCommand extends LakeCommand {
 
   static FeaturesJob.Result run(Common common, io.cyclelake.lake.Lake lake, Progress progress) {
     com.typesafe.config.Config f = common.config().getConfig("cyclelake.features");
-    return FeaturesJob.run(lake, f.getStringList("cycle-types"), ica(f.getConfig("ica")), progress);
+    return FeaturesJob.run(lake, f.getStringList("cycle-types"), ica(f.getConfig("ica")),
+        io.cyclelake.config.ConfigRender.hash(common.config(), "cyclelake.features"), progress);
   }
 
   /** Binds {@code cyclelake.features.ica}. */

@@ -1,10 +1,13 @@
 package io.cyclelake.features;
 
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 
 import io.cyclelake.jobs.Progress;
 import io.cyclelake.lake.Lake;
 import io.cyclelake.schema.Tables;
+import io.delta.tables.DeltaTable;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -19,53 +22,95 @@ import org.apache.spark.storage.StorageLevel;
 
 /**
  * Per-cycle summary features for every charge and discharge of the lake, computed in parallel: the samples are
- * partitioned by cycle, sorted by time, and each cycle's arrays go through {@link CycleSummary}. Writes
- * {@code cycle_features} in one transaction.
+ * partitioned by cycle, sorted by time, and each cycle's arrays go through {@link CycleSummary} and
+ * {@link IcaAnalysis}. Writes {@code cycle_features}, {@code features_ica} and {@code ica_curves}.
  */
 public final class FeaturesJob {
   private FeaturesJob() {}
 
-  public record Result(long cycles, long icaCycles) {}
+  /** {@code cycles}: computed in this run (0 when every cycle already had features for these settings). */
+  public record Result(long cycles, long icaCycles, double seconds) {}
 
   /** Summary columns, then ICA columns, then the curve: one row per cycle from one pass over the samples. */
   private static final StructType COMBINED = combined();
 
   private static StructType combined() {
-    StructType t = Tables.CYCLE_FEATURES_SCHEMA;
-    for (StructField f : Tables.FEATURES_ICA_SCHEMA.fields()) {
-      if (!t.getFieldIndex(f.name()).isDefined()) t = t.add(f);
-    }
-    for (StructField f : Tables.ICA_CURVES_SCHEMA.fields()) {
-      if (!t.getFieldIndex(f.name()).isDefined()) t = t.add(f);
+    StructType t = new StructType();
+    for (StructType s : List.of(Tables.CYCLE_FEATURES_SCHEMA, Tables.FEATURES_ICA_SCHEMA, Tables.ICA_CURVES_SCHEMA)) {
+      for (StructField f : s.fields()) {
+        if (!f.name().equals(Tables.FEATURE_HASH) && !t.getFieldIndex(f.name()).isDefined()) t = t.add(f);
+      }
     }
     return t;
   }
 
-  public static Result run(Lake lake, List<String> cycleTypes, IcaAnalysis.Settings ica, Progress progress) {
-    progress.step("summarising " + String.join(" and ", cycleTypes) + " cycles");
+  /**
+   * Computes the features of every charge/discharge (of {@code cycleTypes}) that has samples and no features yet
+   * under {@code configHash}, and appends them. A rerun with no new data computes nothing; other settings get their
+   * own rows. Ingest deletes a cell's feature rows when it replaces the cell's samples.
+   */
+  public static Result run(Lake lake, List<String> cycleTypes, IcaAnalysis.Settings ica, String configHash,
+      Progress progress) {
+    long start = System.nanoTime();
+    progress.step("finding " + String.join(" and ", cycleTypes) + " cycles without features for settings "
+        + configHash);
+    Dataset<Row> wanted = lake.read(Tables.CYCLES, "ingest")
+        .where(col("cycle_type").isin(cycleTypes.toArray()).and(col("n_samples").gt(0)))
+        .select("cell_id", "cycle_index");
+    if (lake.exists(Tables.CYCLE_FEATURES)) {
+      wanted = wanted.join(lake.read(Tables.CYCLE_FEATURES, "features")
+              .where(col(Tables.FEATURE_HASH).equalTo(configHash)).select("cell_id", "cycle_index"),
+          KEYS, "left_anti");
+    }
+    List<Row> todo = wanted.collectAsList();
+    if (todo.isEmpty()) {
+      progress.done("nothing to compute: every cycle has features for settings " + configHash);
+      return new Result(0, 0, (System.nanoTime() - start) / 1e9);
+    }
+    Dataset<Row> todoKeys = lake.spark().createDataFrame(todo, wanted.schema()).cache();
+    progress.done(todo.size() + " cycles to compute");
+
+    progress.step("computing summary and ICA features of " + todo.size() + " cycles in parallel");
     Dataset<Row> samples = lake.read(Tables.TIMESERIES, "ingest")
         .where(col("cycle_type").isin(cycleTypes.toArray())
             .and(col("time_s").isNotNull()).and(col("voltage_v").isNotNull()).and(col("current_a").isNotNull()))
+        .join(broadcast(todoKeys), KEYS, "left_semi")
         .select("cell_id", "cycle_index", "cycle_type", "time_s", "voltage_v", "current_a", "temperature_c",
             "sample_index")
         .repartition(col("cell_id"), col("cycle_index"))
         .sortWithinPartitions("cell_id", "cycle_index", "time_s", "sample_index");
     Dataset<Row> all = samples.mapPartitions(
         (MapPartitionsFunction<Row, Row>) rows -> summarise(rows, ica), Encoders.row(COMBINED))
+        .withColumn(Tables.FEATURE_HASH, lit(configHash))
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      lake.overwrite(all.select(columns(Tables.CYCLE_FEATURES_SCHEMA)), Tables.CYCLE_FEATURES);
-      lake.overwrite(all.select(columns(Tables.FEATURES_ICA_SCHEMA)), Tables.FEATURES_ICA);
-      lake.overwrite(all.select(columns(Tables.ICA_CURVES_SCHEMA)), Tables.ICA_CURVES);
+      // A crash after the ICA tables but before cycle_features leaves rows that this delete clears on the rerun;
+      // cycle_features goes last because it decides what is done.
+      for (String t : List.of(Tables.FEATURES_ICA, Tables.ICA_CURVES)) {
+        if (lake.exists(t)) {
+          DeltaTable.forPath(lake.spark(), lake.path(t)).as("t")
+              .merge(todoKeys.as("s"), "t.cell_id = s.cell_id AND t.cycle_index = s.cycle_index AND t."
+                  + Tables.FEATURE_HASH + " = " + Lake.literal(configHash))
+              .whenMatched().delete().execute();
+        }
+      }
+      lake.append(all.select(columns(Tables.FEATURES_ICA_SCHEMA)), Tables.FEATURES_ICA);
+      lake.append(all.select(columns(Tables.ICA_CURVES_SCHEMA)), Tables.ICA_CURVES);
+      lake.append(all.select(columns(Tables.CYCLE_FEATURES_SCHEMA)), Tables.CYCLE_FEATURES);
+      long n = all.count();
+      long withPeaks = all.where(col("peak1_voltage_v").isNotNull()).count();
+      double seconds = (System.nanoTime() - start) / 1e9;
+      progress.done(String.format(java.util.Locale.ROOT, "appended %d cycles (%d with an ICA peak) to cycle_features,"
+          + " features_ica and ica_curves: %.1f cycles/s", n, withPeaks, n / seconds));
+      return new Result(n, withPeaks, seconds);
     } finally {
       all.unpersist();
+      todoKeys.unpersist();
     }
-    long n = lake.read(Tables.CYCLE_FEATURES, "features").count();
-    long withPeaks = lake.read(Tables.FEATURES_ICA, "features").where(col("peak1_voltage_v").isNotNull()).count();
-    progress.done("wrote cycle_features, features_ica and ica_curves: " + n + " cycles, " + withPeaks
-        + " with an ICA peak");
-    return new Result(n, withPeaks);
   }
+
+  private static final scala.collection.Seq<String> KEYS =
+      scala.collection.JavaConverters.asScalaBuffer(List.of("cell_id", "cycle_index")).toSeq();
 
   private static org.apache.spark.sql.Column[] columns(StructType schema) {
     return java.util.Arrays.stream(schema.fieldNames()).map(org.apache.spark.sql.functions::col)

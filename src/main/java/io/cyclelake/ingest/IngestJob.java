@@ -188,6 +188,12 @@ public final class IngestJob {
           "source = " + Lake.literal(reader.name()) + " AND " + Lake.in("source_file", qFiles));
       List<Operation> affectedOps = plan.operations().stream().filter(o -> affected.contains(o.cellId())).toList();
       lake.replace(cycles(lake, reader.name(), affectedOps), Tables.CYCLES, Lake.in("cell_id", affected));
+      // Features of a cell whose samples were replaced are stale: drop them, and `features` computes them again.
+      for (String derived : Tables.DERIVED_PER_CELL) {
+        if (lake.exists(derived)) {
+          io.delta.tables.DeltaTable.forPath(spark, lake.path(derived)).delete(Lake.in("cell_id", affected));
+        }
+      }
 
       // The manifest goes last: a crash before it leaves the files "changed", and the rerun replaces their rows.
       Timestamp now = Timestamp.from(java.time.Instant.now());

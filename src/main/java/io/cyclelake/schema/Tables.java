@@ -28,6 +28,10 @@ public final class Tables {
   public static final String QUARANTINE = "quarantine";
   public static final String FILES = "files";
   public static final String CYCLE_FEATURES = "cycle_features";
+  /** Column of every feature table: which settings computed the row (old settings' rows stay queryable). */
+  public static final String FEATURE_HASH = "feature_config_hash";
+  /** Tables derived from a cell's samples: stale when the cell is ingested again. */
+  public static final List<String> DERIVED_PER_CELL = List.of("cycle_features", "features_ica", "ica_curves");
   public static final String FEATURES_ICA = "features_ica";
   public static final String ICA_CURVES = "ica_curves";
   public static final String RUNS = "runs";
@@ -134,6 +138,7 @@ public final class Tables {
       f("temperature_mean_c", DoubleType, true, "time-weighted mean cell temperature, degC"),
       f("temperature_max_c", DoubleType, true, "maximum cell temperature, degC"),
       f("temperature_rise_c", DoubleType, true, "maximum minus first cell temperature, degC"),
+      f(FEATURE_HASH, StringType, false, "hash of the cyclelake.features settings the row was computed with"),
   });
 
   /** Incremental-capacity features of charge and discharge operations: the three most prominent |dQ/dV| peaks. */
@@ -152,6 +157,7 @@ public final class Tables {
       f.add(f("peak" + k + "_prominence_ah_per_v", DoubleType, true, "its prominence (scipy find_peaks), Ah/V"));
       f.add(f("peak" + k + "_width_v", DoubleType, true, "its full width at half prominence, V"));
     }
+    f.add(f(FEATURE_HASH, StringType, false, "hash of the cyclelake.features settings the row was computed with"));
     return new StructType(f.toArray(new StructField[0]));
   }
 
@@ -166,6 +172,7 @@ public final class Tables {
       f("voltage_v", DataTypes.createArrayType(DoubleType, false), false, "uniform voltage grid, V"),
       f("dqdv_ah_per_v", DataTypes.createArrayType(DoubleType, false), false, "|dQ/dV| on the grid (NaN outside "
           + "the measured range), Ah/V"),
+      f(FEATURE_HASH, StringType, false, "hash of the cyclelake.features settings the row was computed with"),
   });
 
   /** One row per run and evaluated part (train, validation, test). */

@@ -60,7 +60,8 @@ public final class TrainJob {
         + "-" + UUID.randomUUID().toString().substring(0, 6);
 
     progress.step("building SOH labels and " + req.split() + " split");
-    Dataset<Row> labelled = sohLabels(lake, config.getConfig("cyclelake.train.soh"), req.cells());
+    Dataset<Row> labelled = sohLabels(lake, config.getConfig("cyclelake.train.soh"), req.cells(),
+        ConfigRender.hash(config, "cyclelake.features"));
     checkFeatures(labelled, req.features());
     Dataset<Row> parts = splitter.assign(labelled, config.getConfig("cyclelake.split." + req.split()));
     // Inputs are copied under f_<name>, so a feature may also be an id column (cycle_index).
@@ -76,7 +77,8 @@ public final class TrainJob {
     if (nTrain == 0) {
       throw new CycleLakeException(ErrorCode.NO_TRAINING_DATA, "no labelled discharge cycles to train on"
           + (req.cells().isEmpty() ? "" : " for cells " + req.cells())
-          + "; run `cyclelake ingest` and `cyclelake features` first, and check --cells");
+          + " with the current feature settings; run `cyclelake ingest` and `cyclelake features` first, and check"
+          + " --cells");
     }
     progress.done(nTrain + " training rows of " + assembled.count() + " labelled cycles");
 
@@ -118,11 +120,11 @@ public final class TrainJob {
    * Discharge cycles with a capacity of at least {@code min-capacity-ah}, labelled with SOH = capacity / reference:
    * the cell's first labelled discharge ({@code initial}) or {@code nominal-capacity-ah} ({@code nominal}).
    */
-  static Dataset<Row> sohLabels(Lake lake, Config soh, List<String> cells) {
+  static Dataset<Row> sohLabels(Lake lake, Config soh, List<String> cells, String featureHash) {
     Dataset<Row> cyc = lake.read(Tables.CYCLES, "ingest")
         .select("cell_id", "cycle_index", "capacity_ah", "ambient_temperature_c");
     Dataset<Row> rows = lake.read(Tables.CYCLE_FEATURES, "features")
-        .where(col("cycle_type").equalTo("discharge"))
+        .where(col("cycle_type").equalTo("discharge").and(col(Tables.FEATURE_HASH).equalTo(featureHash)))
         .join(cyc, scala.collection.JavaConverters.asScalaBuffer(List.of("cell_id", "cycle_index")).toSeq())
         .where(col("capacity_ah").geq(soh.getDouble("min-capacity-ah")));
     if (!cells.isEmpty()) rows = rows.where(col("cell_id").isin(cells.toArray()));

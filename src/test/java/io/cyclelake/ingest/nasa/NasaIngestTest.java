@@ -149,7 +149,8 @@ class NasaIngestTest {
     io.cyclelake.features.FeaturesJob.run(lake, f.getStringList("cycle-types"),
         new io.cyclelake.features.IcaAnalysis.Settings(f.getDouble("ica.grid-step-v"), f.getInt("ica.smoothing-window"),
             f.getInt("ica.smoothing-order"), f.getDouble("ica.cc-current-fraction"), Tables.ICA_PEAKS,
-            f.getDouble("ica.min-prominence-ah-per-v")), Progress.quiet());
+            f.getDouble("ica.min-prominence-ah-per-v")),
+        io.cyclelake.config.ConfigRender.hash(TestSpark.config(), "cyclelake.features"), Progress.quiet());
     featuresDone = true;
   }
 
