@@ -102,6 +102,16 @@ class DemoEndToEndTest {
   }
 
   @Test
+  void reprocessAfterTheDemoFindsNothingNew() {
+    String[] out = new String[1];
+    assertEquals(0, capture(out, "reprocess", "--lake", lake.root(),
+        "--set", "ingest.inputs=[{source = nasa, path = \"" + dir.resolve("data") + "\"}]"));
+    assertTrue(out[0].contains("reprocess: 0 files read across 1 inputs"), out[0]);
+    assertTrue(out[0].contains("nothing to compute"), out[0]);
+    assertEquals(2, capture(out, "reprocess", "--lake", lake.root()), "no inputs configured");
+  }
+
+  @Test
   void errorsMapToExitCodes() {
     String[] out = new String[1];
     assertEquals(2, capture(out, "train", "--model", "nope", "--lake", lake.root()));
