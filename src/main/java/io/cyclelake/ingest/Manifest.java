@@ -1,5 +1,6 @@
 package io.cyclelake.ingest;
 
+import static java.time.temporal.ChronoUnit.MICROS;
 import static org.apache.spark.sql.functions.col;
 
 import io.cyclelake.lake.Lake;
@@ -52,7 +53,10 @@ final class Manifest {
       states.put(path, s);
       Entry e = entries.get(path);
       if (e == null || !e.status().equals("ok")) return true;
-      if (e.size() == s.sizeBytes() && e.modified().toInstant().equals(s.modifiedAt())) return false;
+      // Delta keeps timestamps to the microsecond; file systems may report nanoseconds.
+      if (e.size() == s.sizeBytes() && e.modified().toInstant().equals(s.modifiedAt().truncatedTo(MICROS))) {
+        return false;
+      }
       String sha = s.sha256();
       shas.put(path, sha);
       return !sha.equals(e.sha256());
@@ -87,7 +91,7 @@ final class Manifest {
     try {
       FileState s = states.containsKey(path) ? states.get(path) : FileState.of(path);
       size = s.sizeBytes();
-      modified = Timestamp.from(s.modifiedAt());
+      modified = Timestamp.from(s.modifiedAt().truncatedTo(MICROS));
       sha = shas.containsKey(path) ? shas.get(path) : s.sha256();
     } catch (IOException e) {
       status = "failed";
