@@ -1,15 +1,26 @@
 package io.cyclelake.ingest;
 
+import java.util.regex.Pattern;
+
 /** Parsing of single text fields into numbers, with the rule that failed when they are not numbers. */
 public final class Fields {
   private Fields() {}
 
-  /** A finite double; empty, {@code nan} and {@code NaN} mean missing (null). */
+  /**
+   * A finite double written in decimal ({@code 4.19}, {@code -2e-05}); empty, {@code nan} and {@code NaN} mean missing
+   * (null). {@code inf} and {@code infinity} (any case, signed) fail rule {@code finite}, all other text rule
+   * {@code number}.
+   */
   public static Double optionalDouble(String s) throws FieldParseException {
     String t = s.strip();
     if (t.isEmpty() || t.equalsIgnoreCase("nan")) return null;
-    if (t.matches("(?i)[+-]?inf(inity)?")) {
-      throw new FieldParseException("finite", "'" + cut(t) + "' is not a finite number");
+    // Double.parseDouble also takes Java's type suffixes and hex floats: "25F", "4.19d" and "0x1p3" would pass as
+    // numbers, so a unit glued to a value (77F) would be read silently. Only decimal characters get that far.
+    if (!decimalChars(t)) {
+      if (INFINITY.matcher(t).matches()) {
+        throw new FieldParseException("finite", "'" + cut(t) + "' is not a finite number");
+      }
+      throw new FieldParseException("number", "'" + cut(t) + "' is not a number");
     }
     double d;
     try {
@@ -51,6 +62,7 @@ public final class Fields {
       }
     }
     try {
+      if (!decimalChars(body)) throw new NumberFormatException(body); // no type suffixes or hex, as above
       if (split < 0) return new Double[] {0.0, finite(Double.parseDouble(body), s)};
       double re = Double.parseDouble(body.substring(0, split));
       double im = Double.parseDouble(body.substring(split));
@@ -65,6 +77,17 @@ public final class Fields {
       throw new FieldParseException("finite", "'" + cut(s) + "' has a part that is not a finite number");
     }
     return d;
+  }
+
+  private static final Pattern INFINITY = Pattern.compile("(?i)[+-]?inf(inity)?");
+
+  /** Whether {@code t} holds only the characters of a decimal number: digits, sign, point, exponent. */
+  private static boolean decimalChars(String t) {
+    for (int i = 0; i < t.length(); i++) {
+      char c = t.charAt(i);
+      if (!(c >= '0' && c <= '9' || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E')) return false;
+    }
+    return true;
   }
 
   private static String cut(String s) {

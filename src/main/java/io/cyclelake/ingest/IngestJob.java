@@ -102,9 +102,21 @@ public final class IngestJob {
     listingPaths.removeAll(dataPaths);
     Map<String, FileState> states = new HashMap<>();
     Map<String, String> shas = new HashMap<>();
-    List<InputFile> changed = new ArrayList<>();
+    List<InputFile> changedFirst = new ArrayList<>();
     for (InputFile f : plan.files()) {
-      if (force || manifest.changed(f.path(), states, shas)) changed.add(f);
+      if (force || manifest.changed(f.path(), states, shas)) changedFirst.add(f);
+    }
+    List<InputFile> changed = changedFirst;
+    if (reader.foldsAcrossFiles() && !changed.isEmpty()) {
+      Map<String, Set<String>> fileCells = new HashMap<>();
+      plan.operations().forEach(o -> fileCells.computeIfAbsent(o.sourceFile(), k -> new TreeSet<>()).add(o.cellId()));
+      Set<String> touched = new TreeSet<>();
+      changedFirst.forEach(f -> {
+        touched.addAll(fileCells.getOrDefault(f.path(), Set.of()));
+        touched.addAll(manifest.cells(f.path()));
+      });
+      changed = plan.files().stream().filter(f -> changedFirst.contains(f)
+          || fileCells.getOrDefault(f.path(), Set.of()).stream().anyMatch(touched::contains)).toList();
     }
     boolean listingChanged = force;
     for (String l : listingPaths) listingChanged |= manifest.changed(l, states, shas);

@@ -34,4 +34,12 @@ public interface SourceReader extends Serializable {
    * @param operations the plan's operations by {@link Operation#sourceOperationId()}
    */
   void parse(InputFile file, Map<String, Operation> operations, RecordSink sink) throws IOException;
+
+  /**
+   * Whether a file's operations depend on the cell's other files (e.g. cycle numbers folded across sessions): then a
+   * change to one file of a cell makes the ingest read every file of that cell again.
+   */
+  default boolean foldsAcrossFiles() {
+    return false;
+  }
 }

@@ -50,12 +50,14 @@ public final class TextInput implements Closeable {
       return null;
     }
     next = in.readLine();
-    cut = next == null && guard.error != null;
+    // The last line is cut only if the error struck before its line break; a file cut right after a line break
+    // (or a gzip whose trailer is bad) has all its lines whole.
+    cut = next == null && guard.error != null && !guard.endsWithLineBreak();
     lineNumber++;
     return line;
   }
 
-  /** Whether the line just returned is the last one and a read error cut it (it may be incomplete). */
+  /** Whether the line just returned is the last one and a read error struck before its line break. */
   public boolean lastLineCut() {
     return cut;
   }
@@ -78,6 +80,7 @@ public final class TextInput implements Closeable {
   /** Turns a read error into the end of the stream, keeping the error for later. */
   private static final class Guard extends FilterInputStream {
     IOException error;
+    private int last = -1;
 
     Guard(InputStream in) {
       super(in);
@@ -87,7 +90,9 @@ public final class TextInput implements Closeable {
     public int read() throws IOException {
       if (error != null) return -1;
       try {
-        return super.read();
+        int b = super.read();
+        if (b >= 0) last = b;
+        return b;
       } catch (IOException e) {
         error = e;
         return -1;
@@ -98,11 +103,18 @@ public final class TextInput implements Closeable {
     public int read(byte[] b, int off, int len) throws IOException {
       if (error != null) return -1;
       try {
-        return super.read(b, off, len);
+        int n = super.read(b, off, len);
+        if (n > 0) last = b[off + n - 1] & 0xff;
+        return n;
       } catch (IOException e) {
         error = e;
         return -1;
       }
+    }
+
+    /** Whether the last byte read before the end or the error was a line break. */
+    boolean endsWithLineBreak() {
+      return last == '\n' || last == '\r';
     }
   }
 }

@@ -16,9 +16,8 @@ import io.cyclelake.ingest.RecordSink;
 import io.cyclelake.ingest.SampleRecord;
 import io.cyclelake.ingest.SourceReader;
 import io.cyclelake.ingest.TextInput;
-import java.io.BufferedReader;
+import java.io.EOFException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -28,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import java.util.zip.ZipException;
 
 /**
  * The NASA PCoE ageing data set as exported to CSV ("cleaned_dataset"): {@code metadata.csv} lists every operation;
@@ -35,6 +35,13 @@ import java.util.stream.Stream;
  * operation's {@code uid}. NASA's sign convention (current positive while charging) is already the canonical one.
  * Empty fields (NaN in the original MATLAB files) become nulls; {@code Capacity} {@code []} is missing; complex
  * {@code Re}/{@code Rct} values keep their real part.
+ *
+ * <p>Bad input (see NasaBadInputTest): a UTF-8 BOM and an Excel {@code sep=,} first line are skipped; a header that is
+ * missing, cut, in another delimiter or without a column, and a file that cannot be read to its end (truncated or
+ * corrupt gzip) fail with {@code INPUT_MALFORMED} at the line concerned, after the lines before it were delivered.
+ * Bad rows are quarantined with their rule, line and column. Values are not judged beyond being finite numbers: time
+ * order and magnitudes are the validation layer's business. A uid belongs to the cell metadata.csv gives it, whatever
+ * file it sits in; a uid listed twice keeps its first listing.
  */
 public final class NasaReader implements SourceReader {
   private static final long serialVersionUID = 1L;
@@ -90,28 +97,24 @@ public final class NasaReader implements SourceReader {
   private static long readMetadata(Path file, Set<String> cells, List<Operation> ops, List<QuarantineRecord> rejected)
       throws IOException {
     String fileName = file.toString();
-    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      String header = in.readLine();
-      if (header == null) {
-        throw new CycleLakeException(ErrorCode.INPUT_MALFORMED, "the file is empty; expected a header with "
-            + METADATA_COLUMNS, new SourceLocation(fileName, 1, 0, null), null);
-      }
-      List<String> names = CsvLine.split(stripBom(header), ',');
-      int[] col = new int[METADATA_COLUMNS.size()];
-      for (int i = 0; i < col.length; i++) {
-        col[i] = names.indexOf(METADATA_COLUMNS.get(i));
-        if (col[i] < 0) {
-          throw new CycleLakeException(ErrorCode.INPUT_MALFORMED, "the header has no column '" + METADATA_COLUMNS.get(i)
-              + "'; found " + names, new SourceLocation(fileName, 1, 0, null), null);
-        }
-      }
+    // TextInput, not Files.newBufferedReader: that one throws on the first byte that is not UTF-8 (a Latin-1 degree
+    // sign, say), failing the whole plan; here such bytes decode to U+FFFD and fail their field's rule.
+    TextInput in = open(fileName);
+    try (in) {
+      Header h = header(in, fileName, METADATA_COLUMNS, "a NASA metadata.csv has " + METADATA_COLUMNS);
+      List<String> names = h.names();
+      int[] col = h.col();
+      Map<Integer, Long> listedOn = new HashMap<>();
       String line;
-      long lineNo = 1;
       long data = 0;
       while ((line = in.readLine()) != null) {
-        lineNo++;
+        long lineNo = in.lineNumber();
         if (line.isEmpty()) continue;
         data++;
+        if (in.lastLineCut()) {
+          rejected.add(cutLine(fileName, lineNo, in, line));
+          continue;
+        }
         List<String> f = CsvLine.split(line, ',');
         if (f.size() != names.size()) {
           rejected.add(new QuarantineRecord(NAME, fileName, lineNo, null, null, null, null, "field-count",
@@ -145,6 +148,14 @@ public final class NasaReader implements SourceReader {
           Double re = Fields.optionalComplex(f.get(at))[0];
           at = col[8];
           Double rct = Fields.optionalComplex(f.get(at))[0];
+          // A uid listed twice (a doubled row, two exports concatenated) would fail the whole ingest later, and its
+          // samples could belong to either listing: the first listing is kept, a later one is quarantined.
+          at = col[5];
+          Long first = listedOn.putIfAbsent(uid, lineNo);
+          if (first != null) {
+            throw new FieldParseException("duplicate", "uid " + uid + " is already listed on line " + first
+                + "; the first listing is kept");
+          }
           ops.add(new Operation(cell, testId, type, ambient, start, capacity, re, rct, Integer.toString(uid), fileName));
         } catch (FieldParseException e) {
           rejected.add(new QuarantineRecord(NAME, fileName, lineNo, at + 1, names.get(at), null, null, e.rule(),
@@ -152,6 +163,8 @@ public final class NasaReader implements SourceReader {
         }
       }
       return data;
+    } catch (IOException e) {
+      throw unreadable(fileName, in, e);
     }
   }
 
@@ -164,29 +177,18 @@ public final class NasaReader implements SourceReader {
       default -> throw new IllegalArgumentException("unknown file kind " + file.kind());
     };
     String path = file.path();
-    try (TextInput in = TextInput.open(Path.of(path))) {
-      String header = in.readLine();
-      if (header == null) {
-        throw new CycleLakeException(ErrorCode.INPUT_MALFORMED, "the file is empty; expected the header "
-            + String.join(",", expected), new SourceLocation(path, 1, 0, null), null);
-      }
-      List<String> names = CsvLine.split(stripBom(header), ',');
-      int[] col = new int[expected.size()];
-      for (int i = 0; i < col.length; i++) {
-        col[i] = names.indexOf(expected.get(i));
-        if (col[i] < 0) {
-          throw new CycleLakeException(ErrorCode.INPUT_MALFORMED, "the header has no column '" + expected.get(i)
-              + "'; a NASA " + file.kind() + " file has " + expected, new SourceLocation(path, 1, 0, null), null);
-        }
-      }
+    TextInput in = open(path);
+    try (in) {
+      Header h = header(in, path, expected, "a NASA " + file.kind() + " file has " + expected);
+      List<String> names = h.names();
+      int[] col = h.col();
       Map<String, int[]> nextIndex = new HashMap<>();
       String line;
       while ((line = in.readLine()) != null) {
         long lineNo = in.lineNumber();
         if (line.isEmpty()) continue;
         if (in.lastLineCut()) {
-          sink.quarantine(new QuarantineRecord(NAME, path, lineNo, null, null, null, null, "truncated",
-              "the file ends in the middle of this line (" + in.lastLineCutReason() + ")", line));
+          sink.quarantine(cutLine(path, lineNo, in, line));
           continue;
         }
         List<String> f = CsvLine.split(line, ',');
@@ -204,8 +206,8 @@ public final class NasaReader implements SourceReader {
         }
         if (!op.cycleType().equals(file.kind())) {
           sink.quarantine(new QuarantineRecord(NAME, path, lineNo, col[0] + 1, "uid", op.cellId(), op.cycleIndex(),
-              "operation-type", "uid " + uid + " is a " + op.cycleType() + " operation in metadata.csv but sits in a "
-                  + file.kind() + " file", line));
+              "operation-type", "uid " + uid + " is " + article(op.cycleType()) + " operation in metadata.csv but sits "
+                  + "in " + article(file.kind()) + " file", line));
           continue;
         }
         int at = 0;
@@ -235,7 +237,93 @@ public final class NasaReader implements SourceReader {
               op.cycleIndex(), e.rule(), e.getMessage(), line));
         }
       }
+    } catch (IOException e) {
+      throw unreadable(path, in, e);
     }
+  }
+
+  /** A header's column names and, for each expected column, its 0-based position. */
+  private record Header(List<String> names, int[] col) {}
+
+  /**
+   * Reads the header line. A UTF-8 BOM is dropped, and so is an Excel {@code sep=,} first line (Excel writes it to
+   * name the delimiter; the header is then line 2). Everything else that keeps the columns from being found fails
+   * with {@code INPUT_MALFORMED} at the header's line: an empty file, a file cut inside the header, another delimiter
+   * (declared by {@code sep=} or used in the header), a missing column (named in {@code field}). Columns not
+   * expected are ignored.
+   */
+  private static Header header(TextInput in, String file, List<String> expected, String what) throws IOException {
+    String line = in.readLine();
+    if (line != null) line = stripBom(line);
+    if (line != null && line.length() == 5 && line.regionMatches(true, 0, "sep=", 0, 4)) {
+      if (line.charAt(4) != ',') {
+        throw malformed(file, 1, null, "the first line '" + line + "' declares the delimiter '" + line.charAt(4)
+            + "', but NASA files are comma-separated; export the file again with ',' as the delimiter");
+      }
+      line = in.readLine();
+    }
+    if (line == null) {
+      throw malformed(file, in.lineNumber() + 1, null, (in.lineNumber() == 0 ? "the file is empty" : "the file ends "
+          + "after its 'sep=,' line") + "; expected a header with the columns " + expected);
+    }
+    long lineNo = in.lineNumber();
+    if (in.lastLineCut()) {
+      throw malformed(file, lineNo, null, "the file ends inside its header (" + in.lastLineCutReason() + ")");
+    }
+    List<String> names = CsvLine.split(line, ',');
+    int[] col = new int[expected.size()];
+    for (int i = 0; i < col.length; i++) {
+      col[i] = names.indexOf(expected.get(i));
+      if (col[i] >= 0) continue;
+      for (char d : new char[] {';', '\t', '|'}) {
+        if (names.size() == 1 && line.indexOf(d) >= 0) {
+          throw malformed(file, lineNo, null, "the header is not comma-separated (it holds no ',' but '"
+              + (d == '\t' ? "\\t" : d) + "'); NASA files are comma-separated: " + what);
+        }
+      }
+      throw malformed(file, lineNo, expected.get(i), "the header has no column '" + expected.get(i) + "'; found "
+          + names + "; " + what);
+    }
+    return new Header(names, col);
+  }
+
+  /** The last line, cut by a read error, as a quarantine record. */
+  private static QuarantineRecord cutLine(String file, long lineNo, TextInput in, String line) {
+    return new QuarantineRecord(NAME, file, lineNo, null, null, null, null, "truncated",
+        "the file ends in the middle of this line (" + in.lastLineCutReason() + ")", line);
+  }
+
+  private static TextInput open(String file) throws IOException {
+    try {
+      return TextInput.open(Path.of(file));
+    } catch (ZipException | EOFException e) {
+      // A .gz whose gzip header is missing or bad (or a 0-byte .gz) fails here, before line 1 is read.
+      if (Files.size(Path.of(file)) == 0) {
+        throw malformed(file, 1, null, "the file is empty (0 bytes); expected a gzip-compressed CSV with a header");
+      }
+      throw unreadable(file, null, e);
+    }
+  }
+
+  /**
+   * A read error (a .gz that is cut short or corrupt, a failing disk) at the line it struck: the line the error cut
+   * (already quarantined as {@code truncated}), else the line after the last one read. The lines before it were
+   * delivered; the caller (IngestJob) records the file as failed.
+   */
+  private static CycleLakeException unreadable(String file, TextInput in, IOException e) {
+    long line = in == null ? 1 : in.lastLineCut() ? in.lineNumber() : in.lineNumber() + 1;
+    String cause = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    return new CycleLakeException(ErrorCode.INPUT_MALFORMED, "the file cannot be read from this line on (" + cause
+        + "); the lines before it were read. A .gz file that is cut short or corrupt must be copied again",
+        new SourceLocation(file, line, 0, null), e);
+  }
+
+  private static CycleLakeException malformed(String file, long line, String column, String message) {
+    return new CycleLakeException(ErrorCode.INPUT_MALFORMED, message, new SourceLocation(file, line, 0, column), null);
+  }
+
+  private static String article(String kind) {
+    return (kind.startsWith("i") ? "an " : "a ") + kind;
   }
 
   private static String stripBom(String s) {

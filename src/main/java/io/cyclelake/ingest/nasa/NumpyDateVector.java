@@ -25,7 +25,10 @@ final class NumpyDateVector {
     }
     double[] v = new double[6];
     try {
-      for (int i = 0; i < 6; i++) v[i] = Double.parseDouble(parts[i]);
+      for (int i = 0; i < 6; i++) {
+        v[i] = Double.parseDouble(parts[i]);
+        if (!Double.isFinite(v[i])) throw new NumberFormatException(parts[i]);
+      }
     } catch (NumberFormatException e) {
       throw new FieldParseException("date-vector", "'" + t + "' holds a part that is not a number");
     }
