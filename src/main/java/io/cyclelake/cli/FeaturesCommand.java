@@ -16,14 +16,8 @@ final class FeaturesCommand extends LakeCommand {
 
   static FeaturesJob.Result run(Common common, io.cyclelake.lake.Lake lake, Progress progress) {
     com.typesafe.config.Config f = common.config().getConfig("cyclelake.features");
-    return FeaturesJob.run(lake, f.getStringList("cycle-types"), ica(f.getConfig("ica")),
+    return FeaturesJob.run(lake, f.getStringList("cycle-types"),
+        io.cyclelake.features.IcaAnalysis.Settings.of(f.getConfig("ica")),
         io.cyclelake.config.ConfigRender.hash(common.config(), "cyclelake.features"), progress);
-  }
-
-  /** Binds {@code cyclelake.features.ica}. */
-  static io.cyclelake.features.IcaAnalysis.Settings ica(com.typesafe.config.Config c) {
-    return new io.cyclelake.features.IcaAnalysis.Settings(c.getDouble("grid-step-v"), c.getInt("smoothing-window"),
-        c.getInt("smoothing-order"), c.getDouble("cc-current-fraction"), io.cyclelake.schema.Tables.ICA_PEAKS,
-        c.getDouble("min-prominence-ah-per-v"));
   }
 }

@@ -28,7 +28,14 @@ public final class IcaAnalysis {
 
   /** Settings; see {@code cyclelake.features.ica} in reference.conf. */
   public record Settings(double gridStepV, int smoothingWindow, int smoothingOrder, double ccCurrentFraction,
-      int topPeaks, double minProminence) implements java.io.Serializable {}
+      int topPeaks, double minProminence) implements java.io.Serializable {
+    /** Binds {@code cyclelake.features.ica}; the peak count is the schema's {@code Tables.ICA_PEAKS}. */
+    public static Settings of(com.typesafe.config.Config ica) {
+      return new Settings(ica.getDouble("grid-step-v"), ica.getInt("smoothing-window"), ica.getInt("smoothing-order"),
+          ica.getDouble("cc-current-fraction"), io.cyclelake.schema.Tables.ICA_PEAKS,
+          ica.getDouble("min-prominence-ah-per-v"));
+    }
+  }
 
   /** One peak: voltage (V), height and prominence (Ah/V), full width at half prominence (V). */
   public record IcaPeak(double voltageV, double heightAhPerV, double prominenceAhPerV, double widthV) {}

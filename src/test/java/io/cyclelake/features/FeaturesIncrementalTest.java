@@ -34,9 +34,7 @@ class FeaturesIncrementalTest {
   static FeaturesJob.Result features(String... sets) {
     Config c = TestSpark.config(sets);
     Config f = c.getConfig("cyclelake.features");
-    IcaAnalysis.Settings ica = new IcaAnalysis.Settings(f.getDouble("ica.grid-step-v"),
-        f.getInt("ica.smoothing-window"), f.getInt("ica.smoothing-order"), f.getDouble("ica.cc-current-fraction"),
-        Tables.ICA_PEAKS, f.getDouble("ica.min-prominence-ah-per-v"));
+    IcaAnalysis.Settings ica = IcaAnalysis.Settings.of(f.getConfig("ica"));
     return FeaturesJob.run(lake, f.getStringList("cycle-types"), ica, ConfigRender.hash(c, "cyclelake.features"),
         Progress.quiet());
   }

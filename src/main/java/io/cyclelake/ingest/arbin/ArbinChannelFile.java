@@ -182,9 +182,9 @@ public final class ArbinChannelFile {
       int at = CYCLE;
       try {
         // Cycle first, so that a record for any later bad field can name the cycle it belongs to.
-        cycle = ArbinCsv.integer(f.get(col[CYCLE]));
+        cycle = io.cyclelake.ingest.Fields.requiredInt(f.get(col[CYCLE]));
         at = STEP;
-        int step = ArbinCsv.integer(f.get(col[STEP]));
+        int step = io.cyclelake.ingest.Fields.requiredInt(f.get(col[STEP]));
         double[] v = new double[col.length];
         for (int i = 0; i < col.length; i++) {
           if (i == CYCLE || i == STEP) continue;

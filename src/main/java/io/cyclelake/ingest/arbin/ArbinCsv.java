@@ -80,17 +80,6 @@ final class ArbinCsv {
     return d;
   }
 
-  /** A required integer. */
-  static int integer(String s) throws FieldParseException {
-    String t = s.strip();
-    if (t.isEmpty()) throw new FieldParseException("required", "the field is empty");
-    try {
-      return Integer.parseInt(t);
-    } catch (NumberFormatException e) {
-      throw new FieldParseException("integer", "'" + cut(t) + "' is not an integer");
-    }
-  }
-
   private static String cut(String s) {
     return s.length() > 60 ? s.substring(0, 60) + "..." : s;
   }

@@ -113,7 +113,7 @@ public final class ArbinStatisticsFile {
         int at = col[0];
         Integer cycle = null;
         try {
-          cycle = ArbinCsv.integer(f.get(at));
+          cycle = io.cyclelake.ingest.Fields.requiredInt(f.get(at));
           double[] v = new double[col.length];
           for (int i = 1; i < col.length; i++) {
             at = col[i];

@@ -147,9 +147,7 @@ class NasaIngestTest {
     if (featuresDone) return;
     var f = TestSpark.config().getConfig("cyclelake.features");
     io.cyclelake.features.FeaturesJob.run(lake, f.getStringList("cycle-types"),
-        new io.cyclelake.features.IcaAnalysis.Settings(f.getDouble("ica.grid-step-v"), f.getInt("ica.smoothing-window"),
-            f.getInt("ica.smoothing-order"), f.getDouble("ica.cc-current-fraction"), Tables.ICA_PEAKS,
-            f.getDouble("ica.min-prominence-ah-per-v")),
+        io.cyclelake.features.IcaAnalysis.Settings.of(f.getConfig("ica")),
         io.cyclelake.config.ConfigRender.hash(TestSpark.config(), "cyclelake.features"), Progress.quiet());
     featuresDone = true;
   }
