@@ -71,11 +71,17 @@ final class Manifest {
     return e == null ? List.of() : e.cells();
   }
 
-  /** Entries under {@code dir} whose files are no longer part of the input. */
+  /**
+   * Entries under {@code dir} whose files are gone: not part of the input and no longer on disk (a file left out by
+   * a --cells filter is not gone).
+   */
   List<String> removedUnder(String dir, Set<String> dataPaths, Set<String> listingPaths) {
     List<String> out = new ArrayList<>();
     for (String p : entries.keySet()) {
-      if (p.startsWith(dir) && !dataPaths.contains(p) && !listingPaths.contains(p)) out.add(p);
+      if (p.startsWith(dir) && !dataPaths.contains(p) && !listingPaths.contains(p)
+          && !java.nio.file.Files.exists(java.nio.file.Path.of(p))) {
+        out.add(p);
+      }
     }
     out.sort(String::compareTo);
     return out;

@@ -155,4 +155,13 @@ class IncrementalIngestTest {
     assertEquals(List.of(gone.toString()), r.filesRemoved());
     assertEquals(rows, lake.read(Tables.TIMESERIES, "ingest").where("source_file = '" + gone + "'").count());
   }
+
+  @Test
+  @Order(6)
+  void filesLeftOutByACellFilterAreNotGone() {
+    IngestJob.Result r = IngestJob.run(lake, SourceReaders.byName("nasa"), data,
+        TestSpark.config().getConfig("cyclelake.ingest.nasa"), Set.of("S0001"), false, Progress.quiet());
+    assertEquals(List.of(file("S0002_charge.csv.gz").toString()), r.filesRemoved(),
+        "S0002's discharge file is still on disk, only outside the filter");
+  }
 }
