@@ -60,7 +60,7 @@ public final class FeaturesJob {
     if (lake.exists(Tables.CYCLE_FEATURES)) {
       wanted = wanted.join(lake.read(Tables.CYCLE_FEATURES, "features")
               .where(col(Tables.FEATURE_HASH).equalTo(configHash)).select("cell_id", "cycle_index"),
-          KEYS, "left_anti");
+          Lake.CELL_CYCLE, "left_anti");
     }
     List<Row> todo = wanted.collectAsList();
     if (todo.isEmpty()) {
@@ -74,7 +74,7 @@ public final class FeaturesJob {
     Dataset<Row> samples = lake.read(Tables.TIMESERIES, "ingest")
         .where(col("cycle_type").isin(cycleTypes.toArray())
             .and(col("time_s").isNotNull()).and(col("voltage_v").isNotNull()).and(col("current_a").isNotNull()))
-        .join(broadcast(todoKeys), KEYS, "left_semi")
+        .join(broadcast(todoKeys), Lake.CELL_CYCLE, "left_semi")
         .select("cell_id", "cycle_index", "cycle_type", "time_s", "voltage_v", "current_a", "temperature_c",
             "sample_index")
         .repartition(col("cell_id"), col("cycle_index"))
@@ -108,9 +108,6 @@ public final class FeaturesJob {
       todoKeys.unpersist();
     }
   }
-
-  private static final scala.collection.Seq<String> KEYS =
-      scala.collection.JavaConverters.asScalaBuffer(List.of("cell_id", "cycle_index")).toSeq();
 
   private static org.apache.spark.sql.Column[] columns(StructType schema) {
     return java.util.Arrays.stream(schema.fieldNames()).map(org.apache.spark.sql.functions::col)

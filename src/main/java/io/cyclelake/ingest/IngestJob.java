@@ -268,19 +268,12 @@ public final class IngestJob {
         .agg(count(lit(1)).as("imp_n"));
     Dataset<Row> qStats = lake.read(Tables.QUARANTINE, "ingest").where(mine.and(col("cycle_index").isNotNull()))
         .groupBy("cell_id", "cycle_index").agg(count(lit(1)).as("n_quarantined"));
-    Seq keys = new Seq();
-    Dataset<Row> joined = base.join(tsStats, keys.cellCycle, "left")
-        .join(impStats, keys.cellCycle, "left")
-        .join(qStats, keys.cellCycle, "left")
+    Dataset<Row> joined = base.join(tsStats, Lake.CELL_CYCLE, "left")
+        .join(impStats, Lake.CELL_CYCLE, "left")
+        .join(qStats, Lake.CELL_CYCLE, "left")
         .withColumn("n_samples", coalesce(col("ts_n"), col("imp_n"), lit(0L)))
         .withColumn("n_quarantined", coalesce(col("n_quarantined"), lit(0L)));
     return lake.conform(joined, Tables.CYCLES_SCHEMA);
-  }
-
-  /** Join keys as a Scala Seq, which Dataset.join wants from Java. */
-  private static final class Seq {
-    final scala.collection.Seq<String> cellCycle =
-        scala.collection.JavaConverters.asScalaBuffer(List.of("cell_id", "cycle_index")).toSeq();
   }
 
   private static FlatMapFunction<InputFile, Row> parseFile(SourceReader reader,

@@ -124,6 +124,14 @@ public final class Lake {
     return out;
   }
 
+  /** Join columns as the Scala Seq that {@code Dataset.join(other, usingColumns, type)} takes from Java. */
+  public static scala.collection.Seq<String> keys(String... columns) {
+    return scala.collection.JavaConverters.asScalaBuffer(java.util.Arrays.asList(columns)).toSeq();
+  }
+
+  /** The per-operation key of the canonical tables. */
+  public static final scala.collection.Seq<String> CELL_CYCLE = keys("cell_id", "cycle_index");
+
   /** A SQL predicate {@code column IN ('a', 'b')} with the values escaped as Spark SQL string literals. */
   public static String in(String column, Collection<String> values) {
     if (values.isEmpty()) return "false";

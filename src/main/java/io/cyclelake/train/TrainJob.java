@@ -125,7 +125,7 @@ public final class TrainJob {
         .select("cell_id", "cycle_index", "capacity_ah", "ambient_temperature_c");
     Dataset<Row> rows = lake.read(Tables.CYCLE_FEATURES, "features")
         .where(col("cycle_type").equalTo("discharge").and(col(Tables.FEATURE_HASH).equalTo(featureHash)))
-        .join(cyc, scala.collection.JavaConverters.asScalaBuffer(List.of("cell_id", "cycle_index")).toSeq())
+        .join(cyc, Lake.CELL_CYCLE)
         .where(col("capacity_ah").geq(soh.getDouble("min-capacity-ah")));
     if (!cells.isEmpty()) rows = rows.where(col("cell_id").isin(cells.toArray()));
     Column reference = switch (soh.getString("reference")) {

@@ -175,7 +175,7 @@ class NasaIngestTest {
     features();
     List<Row> rows = lake.read(Tables.CYCLE_FEATURES, "features").where("cell_id = 'B0005' AND cycle_type = 'discharge'")
         .join(lake.read(Tables.CYCLES, "ingest").select("cell_id", "cycle_index", "capacity_ah"),
-            scala.collection.JavaConverters.asScalaBuffer(List.of("cell_id", "cycle_index")).toSeq())
+            Lake.CELL_CYCLE)
         .select("charge_ah", "capacity_ah").collectAsList();
     double[] rel = rows.stream().mapToDouble(r -> Math.abs(r.getDouble(0) / r.getDouble(1) - 1)).sorted().toArray();
     double median = rel[rel.length / 2];
