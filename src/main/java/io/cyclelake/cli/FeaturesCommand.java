@@ -5,7 +5,8 @@ import io.cyclelake.jobs.Progress;
 import picocli.CommandLine.Command;
 
 @Command(name = "features", mixinStandardHelpOptions = true,
-    description = "Compute per-cycle summary features of every charge and discharge into cycle_features.")
+    description = "Compute per-cycle summary, ICA/DVA and early-life features of every charge and discharge into"
+        + " features_summary, features_ica, ica_curves and features_early_life.")
 final class FeaturesCommand extends LakeCommand {
   @Override
   int execute() {
@@ -15,9 +16,6 @@ final class FeaturesCommand extends LakeCommand {
   }
 
   static FeaturesJob.Result run(Common common, io.cyclelake.lake.Lake lake, Progress progress) {
-    com.typesafe.config.Config f = common.config().getConfig("cyclelake.features");
-    return FeaturesJob.run(lake, f.getStringList("cycle-types"),
-        io.cyclelake.features.IcaAnalysis.Settings.of(f.getConfig("ica")),
-        io.cyclelake.config.ConfigRender.hash(common.config(), "cyclelake.features"), progress);
+    return FeaturesJob.run(lake, common.config(), progress);
   }
 }

@@ -7,9 +7,15 @@ import io.cyclelake.features.kernels.Integration;
  * Means are time-weighted (trapezoid rule); with a single sample or zero duration they are plain means. Temperature
  * samples may be NaN (missing): temperature features use the present ones and are NaN when none is present.
  *
+ * <p>Time is seconds since the start of the operation. A logger that samples every 30 s records the first sample of a
+ * step up to 30 s after the step began (Arbin: {@code Step_Time} of the first row); the interval from 0 to the first
+ * sample is then counted with the first sample's current and voltage held, since a step starts at its set current.
+ * Without this, coulomb counting of a 1 h discharge logged every 30 s comes out ~0.8 % low.
+ *
  * @param chargeAh |∫ I dt| in Ah: the capacity delivered (discharge) or stored (charge)
  * @param throughputAh ∫ |I| dt in Ah
  * @param energyWh |∫ V·I dt| in Wh
+ * @param voltageEndV voltage of the last sample
  */
 public record CycleSummary(
     int nSamples,
@@ -20,8 +26,10 @@ public record CycleSummary(
     double voltageMeanV,
     double voltageMinV,
     double voltageMaxV,
+    double voltageEndV,
     double currentMeanA,
     double temperatureMeanC,
+    double temperatureMinC,
     double temperatureMaxC,
     double temperatureRiseC) {
 
@@ -30,6 +38,14 @@ public record CycleSummary(
    * @param n samples used (a prefix of the arrays), at least 1
    */
   public static CycleSummary of(double[] t, double[] v, double[] i, double[] temp, int n) {
+    return of(t, v, i, temp, null, n);
+  }
+
+  /**
+   * As {@link #of(double[], double[], double[], double[], int)}, with the cycler's step of each sample ({@code null}
+   * = unknown): integrals hold the new step's value across a step change ({@link Integration}).
+   */
+  public static CycleSummary of(double[] t, double[] v, double[] i, double[] temp, int[] step, int n) {
     if (n < 1) throw new IllegalArgumentException("a cycle needs at least one sample, got n = " + n);
     for (int k = 1; k < n; k++) {
       if (t[k] < t[k - 1]) {
@@ -37,18 +53,20 @@ public record CycleSummary(
             + "] = " + t[k - 1]);
       }
     }
-    double duration = t[n - 1] - t[0];
-    double charge = Math.abs(Integration.trapezoid(t, i, n)) / 3600.0;
-    double throughput = Integration.trapezoidAbs(t, i, n) / 3600.0;
-    double energy = Math.abs(Integration.trapezoidProduct(t, v, i, n)) / 3600.0;
+    double lead = Math.max(0, t[0]);
+    double duration = t[n - 1] - Math.min(0, t[0]);
+    double charge = Math.abs(Integration.trapezoid(t, i, step, n) + lead * i[0]) / 3600.0;
+    double throughput = (Integration.trapezoidAbs(t, i, step, n) + lead * Math.abs(i[0])) / 3600.0;
+    double energy = Math.abs(Integration.trapezoidProduct(t, v, i, step, n) + lead * v[0] * i[0]) / 3600.0;
     double vMin = Double.POSITIVE_INFINITY;
     double vMax = Double.NEGATIVE_INFINITY;
     for (int k = 0; k < n; k++) {
       vMin = Math.min(vMin, v[k]);
       vMax = Math.max(vMax, v[k]);
     }
-    return new CycleSummary(n, duration, charge, throughput, energy, mean(t, v, n, duration), vMin, vMax,
-        mean(t, i, n, duration), temperatureMean(t, temp, n), temperatureMax(temp, n), temperatureRise(temp, n));
+    double span = t[n - 1] - t[0];
+    return new CycleSummary(n, duration, charge, throughput, energy, mean(t, v, n, span), vMin, vMax, v[n - 1],
+        mean(t, i, n, span), temperatureMean(t, temp, n), temperatureExtreme(temp, n, -1), temperatureExtreme(temp, n, 1), temperatureRise(temp, n));
   }
 
   private static double mean(double[] t, double[] y, int n, double duration) {
@@ -78,21 +96,18 @@ public record CycleSummary(
     return span > 0 ? area / span : plain / present;
   }
 
-  private static double temperatureMax(double[] temp, int n) {
-    double m = Double.NEGATIVE_INFINITY;
-    boolean any = false;
+  /** The maximum ({@code sign} 1) or minimum ({@code sign} -1) of the present temperatures; NaN if none. */
+  private static double temperatureExtreme(double[] temp, int n, int sign) {
+    double m = Double.NaN;
     for (int k = 0; k < n; k++) {
-      if (!Double.isNaN(temp[k])) {
-        m = Math.max(m, temp[k]);
-        any = true;
-      }
+      if (!Double.isNaN(temp[k]) && (Double.isNaN(m) || sign * (temp[k] - m) > 0)) m = temp[k];
     }
-    return any ? m : Double.NaN;
+    return m;
   }
 
   private static double temperatureRise(double[] temp, int n) {
     for (int k = 0; k < n; k++) {
-      if (!Double.isNaN(temp[k])) return temperatureMax(temp, n) - temp[k];
+      if (!Double.isNaN(temp[k])) return temperatureExtreme(temp, n, 1) - temp[k];
     }
     return Double.NaN;
   }

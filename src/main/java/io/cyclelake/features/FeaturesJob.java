@@ -11,6 +11,9 @@ import io.delta.tables.DeltaTable;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -21,9 +24,11 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * Per-cycle summary features for every charge and discharge of the lake, computed in parallel: the samples are
- * partitioned by cycle, sorted by time, and each cycle's arrays go through {@link CycleSummary} and
- * {@link IcaAnalysis}. Writes {@code cycle_features}, {@code features_ica} and {@code ica_curves}.
+ * Per-cycle features for every charge and discharge of the lake, computed in parallel: the samples are partitioned
+ * by cycle, sorted by time, and each cycle's arrays go through {@link CycleSummary} and {@link IcaAnalysis}. Then the
+ * cell context ({@link CellContext}: efficiencies, cumulative throughput, resistance, Arrhenius factor, ...) of the
+ * affected cells is recomputed from their per-cycle rows, without touching samples again. Writes
+ * {@code features_summary}, {@code features_ica} and {@code ica_curves}; {@link EarlyLifeJob} follows.
  */
 public final class FeaturesJob {
   private FeaturesJob() {}
@@ -31,12 +36,23 @@ public final class FeaturesJob {
   /** {@code cycles}: computed in this run (0 when every cycle already had features for these settings). */
   public record Result(long cycles, long icaCycles, double seconds) {}
 
+  /** Settings of a features run; see {@code cyclelake.features} in reference.conf. */
+  public record Settings(List<String> cycleTypes, IcaAnalysis.Settings ica, CellContext.Settings context,
+      EarlyLifeJob.Settings earlyLife) implements java.io.Serializable {
+    public static Settings of(com.typesafe.config.Config features) {
+      return new Settings(features.getStringList("cycle-types"),
+          IcaAnalysis.Settings.of(features.getConfig("ica"), features.getConfig("dva")),
+          CellContext.Settings.of(features.getConfig("summary")),
+          EarlyLifeJob.Settings.of(features.getConfig("early-life")));
+    }
+  }
+
   /** Summary columns, then ICA columns, then the curve: one row per cycle from one pass over the samples. */
   private static final StructType COMBINED = combined();
 
   private static StructType combined() {
     StructType t = new StructType();
-    for (StructType s : List.of(Tables.CYCLE_FEATURES_SCHEMA, Tables.FEATURES_ICA_SCHEMA, Tables.ICA_CURVES_SCHEMA)) {
+    for (StructType s : List.of(Tables.CYCLE_SUMMARY_SCHEMA, Tables.FEATURES_ICA_SCHEMA, Tables.ICA_CURVES_SCHEMA)) {
       for (StructField f : s.fields()) {
         if (!f.name().equals(Tables.FEATURE_HASH) && !t.getFieldIndex(f.name()).isDefined()) t = t.add(f);
       }
@@ -45,38 +61,48 @@ public final class FeaturesJob {
   }
 
   /**
-   * Computes the features of every charge/discharge (of {@code cycleTypes}) that has samples and no features yet
-   * under {@code configHash}, and appends them. A rerun with no new data computes nothing; other settings get their
-   * own rows. Ingest deletes a cell's feature rows when it replaces the cell's samples.
+   * Computes the features of every charge/discharge (of the settings' cycle types) that has samples and no features
+   * yet under {@code configHash}, and writes them. A rerun with no new data computes nothing; other settings get
+   * their own rows. Ingest deletes a cell's feature rows when it replaces the cell's samples.
    */
-  public static Result run(Lake lake, List<String> cycleTypes, IcaAnalysis.Settings ica, String configHash,
-      Progress progress) {
+  /** Runs with the settings of {@code config}'s {@code cyclelake.features} and their hash. */
+  public static Result run(Lake lake, com.typesafe.config.Config config, Progress progress) {
+    return run(lake, Settings.of(config.getConfig("cyclelake.features")),
+        io.cyclelake.config.ConfigRender.hash(config, "cyclelake.features"), progress);
+  }
+
+  public static Result run(Lake lake, Settings settings, String configHash, Progress progress) {
     long start = System.nanoTime();
+    List<String> cycleTypes = settings.cycleTypes();
     progress.step("finding " + String.join(" and ", cycleTypes) + " cycles without features for settings "
         + configHash);
     Dataset<Row> wanted = lake.read(Tables.CYCLES, "ingest")
         .where(col("cycle_type").isin(cycleTypes.toArray()).and(col("n_samples").gt(0)))
         .select("cell_id", "cycle_index");
-    if (lake.exists(Tables.CYCLE_FEATURES)) {
-      wanted = wanted.join(lake.read(Tables.CYCLE_FEATURES, "features")
+    if (lake.exists(Tables.FEATURES_SUMMARY)) {
+      wanted = wanted.join(lake.read(Tables.FEATURES_SUMMARY, "features")
               .where(col(Tables.FEATURE_HASH).equalTo(configHash)).select("cell_id", "cycle_index"),
           Lake.CELL_CYCLE, "left_anti");
     }
     List<Row> todo = wanted.collectAsList();
     if (todo.isEmpty()) {
       progress.done("nothing to compute: every cycle has features for settings " + configHash);
+      EarlyLifeJob.run(lake, settings.earlyLife(), configHash, progress);
       return new Result(0, 0, (System.nanoTime() - start) / 1e9);
     }
     Dataset<Row> todoKeys = lake.spark().createDataFrame(todo, wanted.schema()).cache();
-    progress.done(todo.size() + " cycles to compute");
+    Set<String> cells = new TreeSet<>();
+    for (Row r : todo) cells.add(r.getString(0));
+    progress.done(todo.size() + " cycles of " + cells.size() + " cells to compute");
 
-    progress.step("computing summary and ICA features of " + todo.size() + " cycles in parallel");
+    progress.step("computing summary, ICA and DVA features of " + todo.size() + " cycles in parallel");
+    IcaAnalysis.Settings ica = settings.ica();
     Dataset<Row> samples = lake.read(Tables.TIMESERIES, "ingest")
         .where(col("cycle_type").isin(cycleTypes.toArray())
             .and(col("time_s").isNotNull()).and(col("voltage_v").isNotNull()).and(col("current_a").isNotNull()))
         .join(broadcast(todoKeys), Lake.CELL_CYCLE, "left_semi")
         .select("cell_id", "cycle_index", "cycle_type", "time_s", "voltage_v", "current_a", "temperature_c",
-            "sample_index")
+            "sample_index", "step_index")
         .repartition(col("cell_id"), col("cycle_index"))
         .sortWithinPartitions("cell_id", "cycle_index", "time_s", "sample_index");
     Dataset<Row> all = samples.mapPartitions(
@@ -84,8 +110,14 @@ public final class FeaturesJob {
         .withColumn(Tables.FEATURE_HASH, lit(configHash))
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      // A crash after the ICA tables but before cycle_features leaves rows that this delete clears on the rerun;
-      // cycle_features goes last because it decides what is done.
+      long n = all.count();
+      long withPeaks = all.where(col("peak1_voltage_v").isNotNull()).count();
+      double computeSeconds = (System.nanoTime() - start) / 1e9;
+      progress.done(String.format(Locale.ROOT, "%d cycles (%d with an ICA peak): %.1f cycles/s", n, withPeaks,
+          n / computeSeconds));
+      // A crash after the ICA tables but before features_summary leaves rows that this delete clears on the rerun;
+      // features_summary goes last because it decides what is done.
+      progress.step("writing features_ica and ica_curves");
       for (String t : List.of(Tables.FEATURES_ICA, Tables.ICA_CURVES)) {
         if (lake.exists(t)) {
           DeltaTable.forPath(lake.spark(), lake.path(t)).as("t")
@@ -96,12 +128,28 @@ public final class FeaturesJob {
       }
       lake.append(all.select(columns(Tables.FEATURES_ICA_SCHEMA)), Tables.FEATURES_ICA);
       lake.append(all.select(columns(Tables.ICA_CURVES_SCHEMA)), Tables.ICA_CURVES);
-      lake.append(all.select(columns(Tables.CYCLE_FEATURES_SCHEMA)), Tables.CYCLE_FEATURES);
-      long n = all.count();
-      long withPeaks = all.where(col("peak1_voltage_v").isNotNull()).count();
+      progress.done("appended " + n + " rows to each");
+
+      progress.step("cell context (efficiencies, throughput, resistance, Arrhenius) of " + cells.size() + " cells");
+      Dataset<Row> perCycle = all.select(columns(Tables.CYCLE_SUMMARY_SCHEMA));
+      if (lake.exists(Tables.FEATURES_SUMMARY)) {
+        perCycle = perCycle.unionByName(lake.read(Tables.FEATURES_SUMMARY, "features")
+            .where(col(Tables.FEATURE_HASH).equalTo(configHash).and(col("cell_id").isin(cells.toArray())))
+            .select(columns(Tables.CYCLE_SUMMARY_SCHEMA)));
+      }
+      Dataset<Row> cyclesOfCells = lake.read(Tables.CYCLES, "ingest").where(col("cell_id").isin(cells.toArray()));
+      // Materialised before the write: the rows are read from the table that the write replaces.
+      Dataset<Row> summary = lake.conform(CellContext.add(perCycle, cyclesOfCells, settings.context())
+          .withColumn(Tables.FEATURE_HASH, lit(configHash)), Tables.FEATURES_SUMMARY_SCHEMA)
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      long summaryRows = summary.count();
+      lake.replace(summary, Tables.FEATURES_SUMMARY, Lake.in("cell_id", cells) + " AND " + Tables.FEATURE_HASH
+          + " = " + Lake.literal(configHash));
+      summary.unpersist();
       double seconds = (System.nanoTime() - start) / 1e9;
-      progress.done(String.format(java.util.Locale.ROOT, "appended %d cycles (%d with an ICA peak) to cycle_features,"
-          + " features_ica and ica_curves: %.1f cycles/s", n, withPeaks, n / seconds));
+      progress.done(String.format(Locale.ROOT, "features_summary: %d rows of %d cells written; %d new cycles in"
+          + " %.1f s (%.1f cycles/s)", summaryRows, cells.size(), n, seconds, n / seconds));
+      EarlyLifeJob.run(lake, settings.earlyLife(), configHash, progress);
       return new Result(n, withPeaks, seconds);
     } finally {
       all.unpersist();
@@ -114,64 +162,16 @@ public final class FeaturesJob {
         .toArray(org.apache.spark.sql.Column[]::new);
   }
 
-  /** Streams one partition's rows, sorted by cycle then time, emitting a feature row at each cycle's end. */
+  /** One feature row (summary, ICA, DVA, curve) per cycle of a sorted partition. */
   static Iterator<Row> summarise(Iterator<Row> rows, IcaAnalysis.Settings ica) {
-    List<Row> out = new ArrayList<>();
-    Buffer b = new Buffer(ica);
-    String cell = null;
-    int cycle = -1;
-    String type = null;
-    while (rows.hasNext()) {
-      Row r = rows.next();
-      String c = r.getString(0);
-      int idx = r.getInt(1);
-      if (cell != null && (idx != cycle || !c.equals(cell))) {
-        out.add(b.emit(cell, cycle, type));
-      }
-      cell = c;
-      cycle = idx;
-      type = r.getString(2);
-      b.add(r.getDouble(3), r.getDouble(4), r.getDouble(5), r.isNullAt(6) ? Double.NaN : r.getDouble(6));
-    }
-    if (cell != null) out.add(b.emit(cell, cycle, type));
-    return out.iterator();
-  }
-
-  /** Growable arrays reused across the cycles of a partition. */
-  private static final class Buffer {
-    final IcaAnalysis.Settings ica;
-
-    Buffer(IcaAnalysis.Settings ica) {
-      this.ica = ica;
-    }
-
-    double[] t = new double[1024];
-    double[] v = new double[1024];
-    double[] i = new double[1024];
-    double[] temp = new double[1024];
-    int n;
-
-    void add(double tt, double vv, double ii, double te) {
-      if (n == t.length) {
-        t = java.util.Arrays.copyOf(t, 2 * n);
-        v = java.util.Arrays.copyOf(v, 2 * n);
-        i = java.util.Arrays.copyOf(i, 2 * n);
-        temp = java.util.Arrays.copyOf(temp, 2 * n);
-      }
-      t[n] = tt;
-      v[n] = vv;
-      i[n] = ii;
-      temp[n] = te;
-      n++;
-    }
-
-    Row emit(String cell, int cycle, String type) {
-      CycleSummary s = CycleSummary.of(t, v, i, temp, n);
+    return CycleStream.map(rows, (cell, cycle, type, t, v, i, temp, step, n) -> {
+      CycleSummary s = CycleSummary.of(t, v, i, temp, step, n);
       IcaAnalysis.Result r = IcaAnalysis.analyse(t, v, i, n, type.equals("charge"), ica);
-      n = 0;
       List<Object> out = new ArrayList<>(List.of(cell, cycle, type, s.nSamples(), s.durationS(), s.chargeAh(),
-          s.throughputAh(), s.energyWh(), s.voltageMeanV(), s.voltageMinV(), s.voltageMaxV(), s.currentMeanA()));
+          s.throughputAh(), s.energyWh(), s.voltageMeanV(), s.voltageMinV(), s.voltageMaxV(), s.voltageEndV(),
+          s.currentMeanA()));
       out.add(nullIfNaN(s.temperatureMeanC()));
+      out.add(nullIfNaN(s.temperatureMinC()));
       out.add(nullIfNaN(s.temperatureMaxC()));
       out.add(nullIfNaN(s.temperatureRiseC()));
       out.add(r.samplesUsed());
@@ -183,19 +183,25 @@ public final class FeaturesJob {
         out.add(p == null ? null : p.prominenceAhPerV());
         out.add(p == null ? null : p.widthV());
       }
-      out.add(scala.collection.JavaConverters.asScalaBuffer(boxed(r.voltageV())).toSeq());
-      out.add(scala.collection.JavaConverters.asScalaBuffer(boxed(r.dqdv())).toSeq());
+      for (int k = 0; k < Tables.DVA_PEAKS; k++) {
+        IcaAnalysis.DvaPeak p = k < r.dvaPeaks().size() ? r.dvaPeaks().get(k) : null;
+        out.add(p == null ? null : p.capacityAh());
+        out.add(p == null ? null : p.heightVPerAh());
+      }
+      out.add(seq(r.voltageV()));
+      out.add(seq(r.dqdv()));
       return RowFactory.create(out.toArray());
-    }
+    });
+  }
 
-    private static List<Double> boxed(double[] a) {
-      List<Double> l = new ArrayList<>(a.length);
-      for (double d : a) l.add(d);
-      return l;
-    }
+  /** A Spark array value. */
+  static scala.collection.Seq<Double> seq(double[] a) {
+    List<Double> l = new ArrayList<>(a.length);
+    for (double d : a) l.add(d);
+    return scala.collection.JavaConverters.asScalaBuffer(l).toSeq();
+  }
 
-    private static Double nullIfNaN(double d) {
-      return Double.isNaN(d) ? null : d;
-    }
+  private static Double nullIfNaN(double d) {
+    return Double.isNaN(d) ? null : d;
   }
 }

@@ -251,13 +251,14 @@ public final class IngestJob {
       cells.add(o.cellId());
       opRows.add(RowFactory.create(o.cellId(), o.cycleIndex(), o.cycleType(), o.ambientTemperatureC(),
           o.startTime() == null ? null : Timestamp.from(o.startTime()), o.capacityAh(), o.reOhm(), o.rctOhm(),
-          source, o.sourceOperationId(), o.sourceFile()));
+          o.internalResistanceOhm(), source, o.sourceOperationId(), o.sourceFile()));
     }
     StructType opSchema = new StructType()
         .add("cell_id", DataTypes.StringType).add("cycle_index", DataTypes.IntegerType)
         .add("cycle_type", DataTypes.StringType).add("ambient_temperature_c", DataTypes.DoubleType)
         .add("start_time", DataTypes.TimestampType).add("capacity_ah", DataTypes.DoubleType)
         .add("re_ohm", DataTypes.DoubleType).add("rct_ohm", DataTypes.DoubleType)
+        .add("internal_resistance_ohm", DataTypes.DoubleType)
         .add("source", DataTypes.StringType).add("source_operation_id", DataTypes.StringType)
         .add("source_file", DataTypes.StringType);
     Dataset<Row> base = spark.createDataFrame(opRows, opSchema);
@@ -284,7 +285,7 @@ public final class IngestJob {
         @Override
         public void sample(SampleRecord r) {
           out.add(RowFactory.create("ts", RowFactory.create(r.cellId(), r.cycleIndex(), r.cycleType(),
-              r.sampleIndex(), r.timeS(), r.voltageV(), r.currentA(), r.temperatureC(), r.instrumentCurrentA(),
+              r.sampleIndex(), r.stepIndex(), r.timeS(), r.voltageV(), r.currentA(), r.temperatureC(), r.instrumentCurrentA(),
               r.instrumentVoltageV(), r.sourceFile(), r.sourceLine()), null, null));
         }
 

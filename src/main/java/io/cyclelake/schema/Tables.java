@@ -27,11 +27,13 @@ public final class Tables {
   public static final String CYCLES = "cycles";
   public static final String QUARANTINE = "quarantine";
   public static final String FILES = "files";
-  public static final String CYCLE_FEATURES = "cycle_features";
+  public static final String FEATURES_SUMMARY = "features_summary";
+  public static final String FEATURES_EARLY_LIFE = "features_early_life";
   /** Column of every feature table: which settings computed the row (old settings' rows stay queryable). */
   public static final String FEATURE_HASH = "feature_config_hash";
   /** Tables derived from a cell's samples: stale when the cell is ingested again. */
-  public static final List<String> DERIVED_PER_CELL = List.of("cycle_features", "features_ica", "ica_curves");
+  public static final List<String> DERIVED_PER_CELL = List.of("features_summary", "features_ica", "ica_curves",
+      "features_early_life");
   public static final String FEATURES_ICA = "features_ica";
   public static final String ICA_CURVES = "ica_curves";
   public static final String RUNS = "runs";
@@ -43,6 +45,7 @@ public final class Tables {
       f("cycle_index", IntegerType, false, "0-based order of the operation within the cell"),
       f("cycle_type", StringType, false, "charge | discharge"),
       f("sample_index", IntegerType, false, "0-based order of the sample within the operation"),
+      f("step_index", IntegerType, true, "the cycler's step number of the sample (Arbin Step_Index; null if none)"),
       f("time_s", DoubleType, true, "seconds since the start of the operation"),
       f("voltage_v", DoubleType, true, "terminal voltage, V"),
       f("current_a", DoubleType, true, "cell current, A, positive = charge"),
@@ -79,9 +82,11 @@ public final class Tables {
       f("cycle_type", StringType, false, "charge | discharge | impedance"),
       f("ambient_temperature_c", DoubleType, true, "chamber temperature during the operation, degC"),
       f("start_time", TimestampType, true, "start of the operation (UTC as recorded)"),
-      f("capacity_ah", DoubleType, true, "discharge capacity reported by the source, Ah"),
-      f("re_ohm", DoubleType, true, "electrolyte resistance reported by the source, Ohm"),
-      f("rct_ohm", DoubleType, true, "charge-transfer resistance reported by the source, Ohm"),
+      f("capacity_ah", DoubleType, true, "capacity counted by the source for the operation (NASA: discharge "
+          + "Capacity; Arbin: charge or discharge counter), Ah"),
+      f("re_ohm", DoubleType, true, "electrolyte resistance reported by the source (impedance), Ohm"),
+      f("rct_ohm", DoubleType, true, "charge-transfer resistance reported by the source (impedance), Ohm"),
+      f("internal_resistance_ohm", DoubleType, true, "DC internal resistance the cycler reported, Ohm"),
       f("duration_s", DoubleType, true, "last sample time minus first, s (null without samples)"),
       f("n_samples", LongType, false, "accepted samples (or impedance points) of the operation"),
       f("n_quarantined", LongType, false, "rows of the operation sent to quarantine"),
@@ -121,23 +126,75 @@ public final class Tables {
       f("ingested_at", TimestampType, false, "when the ingest that read it ran"),
   });
 
-  /** Per-cycle summary features of charge and discharge operations. */
-  public static final StructType CYCLE_FEATURES_SCHEMA = new StructType(new StructField[] {
+  /**
+   * Summary features computed from one operation's samples alone (the first part of {@link #FEATURES_SUMMARY_SCHEMA}).
+   */
+  public static final StructType CYCLE_SUMMARY_SCHEMA = new StructType(new StructField[] {
       f("cell_id", StringType, false, "cell identifier"),
       f("cycle_index", IntegerType, false, "0-based order of the operation within the cell"),
       f("cycle_type", StringType, false, "charge | discharge"),
       f("n_samples", IntegerType, false, "samples with time, voltage and current present"),
-      f("duration_s", DoubleType, true, "last minus first sample time, s"),
+      f("duration_s", DoubleType, true, "time from the start of the operation to its last sample, s"),
       f("charge_ah", DoubleType, true, "|integral of current dt| (coulomb count), Ah"),
       f("throughput_ah", DoubleType, true, "integral of |current| dt, Ah"),
       f("energy_wh", DoubleType, true, "|integral of voltage*current dt|, Wh"),
       f("voltage_mean_v", DoubleType, true, "time-weighted mean voltage, V"),
       f("voltage_min_v", DoubleType, true, "minimum voltage, V"),
       f("voltage_max_v", DoubleType, true, "maximum voltage, V"),
+      f("voltage_end_v", DoubleType, true, "voltage of the last sample, V"),
       f("current_mean_a", DoubleType, true, "time-weighted mean current, A"),
       f("temperature_mean_c", DoubleType, true, "time-weighted mean cell temperature, degC"),
+      f("temperature_min_c", DoubleType, true, "minimum cell temperature, degC"),
       f("temperature_max_c", DoubleType, true, "maximum cell temperature, degC"),
       f("temperature_rise_c", DoubleType, true, "maximum minus first cell temperature, degC"),
+  });
+
+  /** Features that need the cell's other operations (the second part of {@link #FEATURES_SUMMARY_SCHEMA}). */
+  public static final StructType CELL_CONTEXT_SCHEMA = new StructType(new StructField[] {
+      f("cycle_number", IntegerType, false, "1-based number of the operation among the cell's operations of its type"),
+      f("capacity_counter_ah", DoubleType, true, "capacity the cycler's own counters give (cycles.capacity_ah), Ah"),
+      f("ambient_temperature_c", DoubleType, true, "chamber temperature, degC"),
+      f("coulombic_efficiency", DoubleType, true, "discharge: charge_ah / charge_ah of the cell's preceding charge"),
+      f("energy_efficiency", DoubleType, true, "discharge: energy_wh / energy_wh of the cell's preceding charge"),
+      f("cumulative_throughput_ah", DoubleType, true, "sum of throughput_ah of the cell's operations up to this one"),
+      f("equivalent_full_cycles", DoubleType, true, "cumulative_throughput_ah / (2 x reference capacity)"),
+      f("time_since_start_s", DoubleType, true, "start of the operation minus start of the cell's first operation, s "
+          + "(null when the source gives no start time for the operation)"),
+      f("re_ohm", DoubleType, true, "electrolyte resistance of the cell's latest impedance operation before, Ohm"),
+      f("rct_ohm", DoubleType, true, "charge-transfer resistance of that impedance operation, Ohm"),
+      f("resistance_cycle_index", IntegerType, true, "cycle_index of that impedance operation"),
+      f("internal_resistance_ohm", DoubleType, true, "DC internal resistance the cycler reported, Ohm"),
+      f("arrhenius_factor", DoubleType, true, "exp(-Ea / (R T)), T = mean cell (else ambient) temperature in K"),
+  });
+
+  /**
+   * Per-cycle summary features of charge and discharge operations: {@link #CYCLE_SUMMARY_SCHEMA}, then {@link
+   * #CELL_CONTEXT_SCHEMA}, then {@link #FEATURE_HASH}.
+   */
+  public static final StructType FEATURES_SUMMARY_SCHEMA = concat(CYCLE_SUMMARY_SCHEMA, CELL_CONTEXT_SCHEMA,
+      new StructType(new StructField[] {
+          f(FEATURE_HASH, StringType, false, "hash of the cyclelake.features settings the row was computed with")}));
+
+  /** Early-life features per cell and pair of discharges (Severson et al. 2019: ΔQ(V) between discharges 10, 100). */
+  public static final StructType FEATURES_EARLY_LIFE_SCHEMA = new StructType(new StructField[] {
+      f("cell_id", StringType, false, "cell identifier"),
+      f("cycle_a", IntegerType, false, "the earlier discharge, by cycle_number"),
+      f("cycle_b", IntegerType, false, "the later discharge, by cycle_number"),
+      f("status", StringType, false, "ok | not-enough-discharges | no-overlap"),
+      f("n_grid_points", IntegerType, false, "voltage grid points where both Q(V) curves are measured"),
+      f("delta_q_variance", DoubleType, true, "variance of Q_b(V) - Q_a(V) over those points, Ah^2"),
+      f("delta_q_log10_variance", DoubleType, true, "log10 of that variance"),
+      f("delta_q_min_ah", DoubleType, true, "minimum of Q_b(V) - Q_a(V), Ah"),
+      f("delta_q_mean_ah", DoubleType, true, "mean of Q_b(V) - Q_a(V), Ah"),
+      f("delta_q_skewness", DoubleType, true, "skewness of Q_b(V) - Q_a(V)"),
+      f("delta_q_kurtosis", DoubleType, true, "excess kurtosis of Q_b(V) - Q_a(V)"),
+      f("fade_slope_ah_per_cycle", DoubleType, true, "least-squares slope of discharge capacity over discharges "
+          + "cycle_a..cycle_b, Ah per discharge"),
+      f("fade_intercept_ah", DoubleType, true, "its intercept at cycle_number 0, Ah"),
+      f("first_capacity_ah", DoubleType, true, "coulomb-counted capacity of the cell's first discharge, Ah"),
+      f("qv_voltage_v", DataTypes.createArrayType(DoubleType, false), false, "the voltage grid, V"),
+      f("delta_q_ah", DataTypes.createArrayType(DoubleType, false), false, "Q_b(V) - Q_a(V) on it (NaN where either "
+          + "is unmeasured), Ah"),
       f(FEATURE_HASH, StringType, false, "hash of the cyclelake.features settings the row was computed with"),
   });
 
@@ -157,12 +214,19 @@ public final class Tables {
       f.add(f("peak" + k + "_prominence_ah_per_v", DoubleType, true, "its prominence (scipy find_peaks), Ah/V"));
       f.add(f("peak" + k + "_width_v", DoubleType, true, "its full width at half prominence, V"));
     }
+    for (int k = 1; k <= DVA_PEAKS; k++) {
+      f.add(f("dva_peak" + k + "_capacity_ah", DoubleType, true, "charge passed at the |dV/dQ| peak of rank " + k
+          + " by prominence, Ah from the start of the constant-current part"));
+      f.add(f("dva_peak" + k + "_height_v_per_ah", DoubleType, true, "|dV/dQ| at that peak, V/Ah"));
+    }
     f.add(f(FEATURE_HASH, StringType, false, "hash of the cyclelake.features settings the row was computed with"));
     return new StructType(f.toArray(new StructField[0]));
   }
 
-  /** Peaks per cycle in {@link #FEATURES_ICA_SCHEMA}. */
+  /** ICA peaks per cycle in {@link #FEATURES_ICA_SCHEMA}. */
   public static final int ICA_PEAKS = 3;
+  /** DVA peaks per cycle in {@link #FEATURES_ICA_SCHEMA}. */
+  public static final int DVA_PEAKS = 2;
 
   /** The |dQ/dV| curve of each cycle on its voltage grid, for plots. */
   public static final StructType ICA_CURVES_SCHEMA = new StructType(new StructField[] {
@@ -204,6 +268,12 @@ public final class Tables {
       f("actual", DoubleType, false, "label"),
       f("predicted", DoubleType, false, "model output"),
   });
+
+  private static StructType concat(StructType... parts) {
+    List<StructField> all = new java.util.ArrayList<>();
+    for (StructType p : parts) all.addAll(List.of(p.fields()));
+    return new StructType(all.toArray(new StructField[0]));
+  }
 
   private static StructField f(String name, DataType type, boolean nullable, String comment) {
     Metadata m = new MetadataBuilder().putString("comment", comment).build();

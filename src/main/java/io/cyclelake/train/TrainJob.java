@@ -121,11 +121,9 @@ public final class TrainJob {
    * the cell's first labelled discharge ({@code initial}) or {@code nominal-capacity-ah} ({@code nominal}).
    */
   static Dataset<Row> sohLabels(Lake lake, Config soh, List<String> cells, String featureHash) {
-    Dataset<Row> cyc = lake.read(Tables.CYCLES, "ingest")
-        .select("cell_id", "cycle_index", "capacity_ah", "ambient_temperature_c");
-    Dataset<Row> rows = lake.read(Tables.CYCLE_FEATURES, "features")
+    Dataset<Row> rows = lake.read(Tables.FEATURES_SUMMARY, "features")
         .where(col("cycle_type").equalTo("discharge").and(col(Tables.FEATURE_HASH).equalTo(featureHash)))
-        .join(cyc, Lake.CELL_CYCLE)
+        .withColumnRenamed("capacity_counter_ah", "capacity_ah")
         .where(col("capacity_ah").geq(soh.getDouble("min-capacity-ah")));
     if (!cells.isEmpty()) rows = rows.where(col("cell_id").isin(cells.toArray()));
     Column reference = switch (soh.getString("reference")) {

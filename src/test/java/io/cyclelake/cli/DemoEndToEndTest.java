@@ -54,7 +54,7 @@ class DemoEndToEndTest {
     for (String stage : List.of("[1/5]", "[2/5]", "[3/5]", "[4/5]", "[5/5]")) assertTrue(demoOut.contains(stage));
     assertTrue(Files.readString(dir.resolve("data/PROVENANCE.md")).contains("SYNTHETIC"));
     assertEquals(3 * 2 * 30, lake.read(Tables.CYCLES, "ingest").count());
-    assertEquals(3 * 2 * 30, lake.read(Tables.CYCLE_FEATURES, "features").count());
+    assertEquals(3 * 2 * 30, lake.read(Tables.FEATURES_SUMMARY, "features").count());
     assertEquals(0, lake.read(Tables.QUARANTINE, "ingest").count());
   }
 

@@ -33,6 +33,7 @@ class CycleSummaryTest {
     assertEquals(-2.0, s.currentMeanA(), 1e-12);
     assertEquals(27.0, s.temperatureMeanC(), 1e-9);
     assertEquals(30.0, s.temperatureMaxC(), 1e-9);
+    assertEquals(24.0, s.temperatureMinC(), 1e-9);
     assertEquals(6.0, s.temperatureRiseC(), 1e-9);
   }
 
@@ -51,12 +52,30 @@ class CycleSummaryTest {
 
   @Test
   void oneSampleGivesZeroIntegralsAndPlainMeans() {
-    CycleSummary s = CycleSummary.of(new double[] {5}, new double[] {3.7}, new double[] {-1},
+    CycleSummary s = CycleSummary.of(new double[] {0}, new double[] {3.7}, new double[] {-1},
         new double[] {Double.NaN}, 1);
     assertEquals(0.0, s.durationS());
     assertEquals(0.0, s.chargeAh());
     assertEquals(3.7, s.voltageMeanV());
+    assertEquals(3.7, s.voltageEndV());
     assertTrue(Double.isNaN(s.temperatureMaxC()));
+  }
+
+  @Test
+  void theStepBeforeTheFirstLoggedSampleIsCountedAtTheFirstCurrent() {
+    // A 1.1 A discharge logged every 30 s whose first row came 30 s into the step (CALCE CS2's Arbin files).
+    double[] t = {30, 60, 90};
+    double[] v = {4.0, 3.9, 3.8};
+    double[] i = {-1.1, -1.1, -1.1};
+    double[] temp = {Double.NaN, Double.NaN, Double.NaN};
+    CycleSummary s = CycleSummary.of(t, v, i, temp, 3);
+    assertEquals(90.0, s.durationS(), 1e-12);
+    assertEquals(1.1 * 90 / 3600, s.chargeAh(), 1e-12);
+    assertEquals(1.1 * 90 / 3600, s.throughputAh(), 1e-12);
+    // 30 s at 4.0 V held, then trapezoids 3.95 and 3.85 V over 30 s each.
+    assertEquals(1.1 * (30 * 4.0 + 30 * 3.95 + 30 * 3.85) / 3600, s.energyWh(), 1e-12);
+    assertEquals(3.9, s.voltageMeanV(), 1e-12); // means are over the logged samples
+    assertEquals(3.8, s.voltageEndV(), 1e-12);
   }
 
   @Test

@@ -32,11 +32,7 @@ class FeaturesIncrementalTest {
   static Path data;
 
   static FeaturesJob.Result features(String... sets) {
-    Config c = TestSpark.config(sets);
-    Config f = c.getConfig("cyclelake.features");
-    IcaAnalysis.Settings ica = IcaAnalysis.Settings.of(f.getConfig("ica"));
-    return FeaturesJob.run(lake, f.getStringList("cycle-types"), ica, ConfigRender.hash(c, "cyclelake.features"),
-        Progress.quiet());
+    return FeaturesJob.run(lake, TestSpark.config(sets), Progress.quiet());
   }
 
   static void ingest() {
@@ -57,15 +53,15 @@ class FeaturesIncrementalTest {
     assertEquals(20, lake.read(Tables.FEATURES_ICA, "features").count());
     assertEquals(20, lake.read(Tables.ICA_CURVES, "features").count());
     assertEquals(0, features().cycles(), "a rerun with no new data computes nothing");
-    assertEquals(20, lake.read(Tables.CYCLE_FEATURES, "features").count());
+    assertEquals(20, lake.read(Tables.FEATURES_SUMMARY, "features").count());
   }
 
   @Test
   @Order(2)
   void newSettingsComputeUnderANewHashAndKeepTheOldRows() {
     assertEquals(20, features("features.ica.grid-step-v=0.01").cycles());
-    assertEquals(40, lake.read(Tables.CYCLE_FEATURES, "features").count());
-    assertEquals(2, lake.read(Tables.CYCLE_FEATURES, "features").select(Tables.FEATURE_HASH).distinct().count());
+    assertEquals(40, lake.read(Tables.FEATURES_SUMMARY, "features").count());
+    assertEquals(2, lake.read(Tables.FEATURES_SUMMARY, "features").select(Tables.FEATURE_HASH).distinct().count());
   }
 
   @Test
@@ -78,9 +74,9 @@ class FeaturesIncrementalTest {
     bytes[4] ^= 1;
     Files.write(f, bytes);
     ingest();
-    assertEquals(0, lake.read(Tables.CYCLE_FEATURES, "features").where("cell_id = 'S0001'").count(),
+    assertEquals(0, lake.read(Tables.FEATURES_SUMMARY, "features").where("cell_id = 'S0001'").count(),
         "the cell's features were dropped with its samples");
     assertEquals(10, features().cycles(), "S0001's 5 charges and 5 discharges");
-    assertEquals(30, lake.read(Tables.CYCLE_FEATURES, "features").count());
+    assertEquals(30, lake.read(Tables.FEATURES_SUMMARY, "features").count());
   }
 }

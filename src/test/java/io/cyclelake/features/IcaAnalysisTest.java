@@ -97,4 +97,34 @@ class IcaAnalysisTest {
     assertEquals(0, r.peaks().size());
     assertEquals(0, r.voltageV().length);
   }
+
+  /**
+   * A 2 A discharge whose V(Q) = 3.9 − 0.2·Q − Σ h·tanh((Q − q_k)/w): |dV/dQ| = 0.2 + Σ h/w·sech²((Q − q_k)/w) peaks at
+   * q_k with height 0.2 + h/w (0.2 + 0.05/0.05 = 1.2 V/Ah at 0.6 Ah, 0.2 + 0.03/0.05 = 0.8 V/Ah at 1.3 Ah).
+   */
+  @Test
+  void dvaPeaksSitAtTheCapacitiesOfTheVoltageSteps() {
+    double[] qk = {0.6, 1.3};
+    double[] hk = {0.05, 0.03};
+    double w = 0.05;
+    int n = 3601;
+    double[] t = new double[n];
+    double[] v = new double[n];
+    double[] i = new double[n];
+    for (int k = 0; k < n; k++) {
+      t[k] = k; // 1 s steps at 2 A: Q = t / 1800 Ah, 2 Ah in all
+      double q = t[k] * 2 / 3600;
+      double volts = 3.9 - 0.2 * q;
+      for (int j = 0; j < qk.length; j++) volts -= hk[j] * Math.tanh((q - qk[j]) / w);
+      v[k] = volts;
+      i[k] = -2.0;
+    }
+    IcaAnalysis.Settings s = new IcaAnalysis.Settings(0.005, 11, 3, 0.9, 3, 0.05, 0.005, 0.1, 0.1, 2);
+    IcaAnalysis.Result r = IcaAnalysis.analyse(t, v, i, n, false, s);
+    assertEquals(2, r.dvaPeaks().size(), r.dvaPeaks().toString());
+    assertEquals(0.6, r.dvaPeaks().get(0).capacityAh(), 0.005 + 1e-9);
+    assertEquals(1.2, r.dvaPeaks().get(0).heightVPerAh(), 0.03);
+    assertEquals(1.3, r.dvaPeaks().get(1).capacityAh(), 0.005 + 1e-9);
+    assertEquals(0.8, r.dvaPeaks().get(1).heightVPerAh(), 0.03);
+  }
 }

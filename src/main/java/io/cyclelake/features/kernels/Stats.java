@@ -178,4 +178,39 @@ public final class Stats {
     while (b < to) tmp[t++] = order[b++];
     System.arraycopy(tmp, from, order, from, to - from);
   }
+
+  /** Slope and intercept of a least-squares line. */
+  public record Line(double slope, double intercept) {}
+
+  /**
+   * Ordinary least-squares line {@code y = slope·x + intercept} through the pairs where both are finite
+   * ({@code numpy.polyfit(x, y, 1)}); both NaN with fewer than 2 such pairs or when all their x are equal.
+   */
+  public static Line linearFit(double[] x, double[] y) {
+    if (x.length != y.length) throw new IllegalArgumentException("x and y lengths differ: " + x.length + " vs " + y.length);
+    double sx = 0;
+    double sy = 0;
+    int n = 0;
+    for (int k = 0; k < x.length; k++) {
+      if (Double.isFinite(x[k]) && Double.isFinite(y[k])) {
+        sx += x[k];
+        sy += y[k];
+        n++;
+      }
+    }
+    if (n < 2) return new Line(Double.NaN, Double.NaN);
+    double mx = sx / n;
+    double my = sy / n;
+    double sxx = 0;
+    double sxy = 0;
+    for (int k = 0; k < x.length; k++) {
+      if (Double.isFinite(x[k]) && Double.isFinite(y[k])) {
+        sxx += (x[k] - mx) * (x[k] - mx);
+        sxy += (x[k] - mx) * (y[k] - my);
+      }
+    }
+    if (sxx == 0) return new Line(Double.NaN, Double.NaN);
+    double slope = sxy / sxx;
+    return new Line(slope, my - slope * mx);
+  }
 }

@@ -27,7 +27,8 @@ import java.util.stream.Stream;
  * by {@link SessionFolding}; each Arbin cycle becomes two operations, its charge ({@code cycle_index = 2(c − 1)}) and
  * its discharge ({@code 2(c − 1) + 1}), so cycle indices increase across sessions. A sample belongs to the charge when
  * its current is positive, to the discharge when negative; a rest sample to the phase before it (the charge at the
- * start of a cycle). {@code time_s} counts from the operation's first sample. The discharge's {@code capacity_ah} is
+ * start of a cycle). {@code time_s} counts from the start of the step of the operation's first sample (that sample's
+ * {@code Test_Time − Step_Time}), so the first sample of a 30 s log sits at up to 30 s. The discharge's {@code capacity_ah} is
  * the increase of Arbin's {@code Discharge_Capacity(Ah)} over the cycle. Arbin files have no temperature.
  *
  * <p>Planning reads every file of the input once on the driver to fold the sessions (per-cycle aggregates only, not
@@ -84,14 +85,21 @@ public final class ArbinReader implements SourceReader {
       }
       for (FoldedCycle c : folded.cycles()) {
         int base = 2 * (c.cycle() - 1);
-        ops.add(new Operation(cell, base, "charge", null, c.start(), null, null, null,
-            opId(c.sessionId(), c.localCycle(), true), c.sessionId()));
+        // Arbin measures internal resistance per cycle, not per phase: both operations carry the cycle's mean.
+        ops.add(new Operation(cell, base, "charge", null, c.start(), c.chargeAh(), null, null,
+            opId(c.sessionId(), c.localCycle(), true), c.sessionId(), c.meanInternalResistanceOhm()));
         ops.add(new Operation(cell, base + 1, "discharge", null, null, c.dischargeAh(), null, null,
-            opId(c.sessionId(), c.localCycle(), false), c.sessionId()));
+            opId(c.sessionId(), c.localCycle(), false), c.sessionId(), c.meanInternalResistanceOhm()));
       }
     }
     // Each skipped duplicate session counts as one listing row, quarantined, so the line accounting adds up.
     return new IngestPlan(ops, files, rejected, rejected.size());
+  }
+
+  /** Seconds between the start of the row's step and the row; 0 when Step_Time is missing or implausible. */
+  static double leadIn(ArbinRow row) {
+    double st = row.stepTimeS();
+    return Double.isFinite(st) && st > 0 && st <= row.testTimeS() ? st : 0;
   }
 
   static String opId(String session, int localCycle, boolean charge) {
@@ -119,9 +127,11 @@ public final class ArbinReader implements SourceReader {
             null, "unknown-operation", "cycle " + row.cycleIndex() + " of this session was not planned", null));
         return;
       }
-      double[] s = start.computeIfAbsent(id, k -> new double[] {row.testTimeS(), 0});
+      // The operation starts where the step of its first row started: Arbin logs a row only every 30 s, so the
+      // first row of a step can come up to 30 s after the step began (its Step_Time says how long after).
+      double[] s = start.computeIfAbsent(id, k -> new double[] {row.testTimeS() - leadIn(row), 0});
       sink.sample(new SampleRecord(cell, op.cycleIndex(), op.cycleType(), (int) s[1]++, row.testTimeS() - s[0],
-          row.voltageV(), row.currentA(), null, null, null, file.path(), row.line()));
+          row.voltageV(), row.currentA(), null, null, null, file.path(), row.line(), row.stepIndex()));
     }, sink::quarantine);
   }
 }

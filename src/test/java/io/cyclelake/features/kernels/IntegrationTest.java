@@ -62,4 +62,22 @@ class IntegrationTest {
         () -> Integration.trapezoid(new double[2], new double[3], 3));
     assertEquals("n = 3 exceeds the arrays (lengths 2, 3)", e.getMessage());
   }
+
+  /**
+   * CALCE's Arbin pattern: a rest row, then a 1.1 A discharge step whose first row is logged 30 s in, then the step's
+   * last row at its end and a rest row 60 s later. Held across step changes, the integral is exactly 1.1 A over the
+   * discharge step (30 + 60 s); plain trapezoids count half of each boundary interval wrongly.
+   */
+  @Test
+  void stepChangesHoldTheNewStepsValue() {
+    double[] t = {0, 30, 90, 150};
+    double[] i = {0, -1.1, -1.1, 0};
+    int[] step = {6, 7, 7, 8};
+    assertEquals(-1.1 * 90, Integration.trapezoid(t, i, step, 4), 1e-12);
+    assertEquals(1.1 * 90, Integration.trapezoidAbs(t, i, step, 4), 1e-12);
+    double[] v = {4.2, 4.0, 3.0, 3.4};
+    assertEquals(-1.1 * (30 * 4.0 + 60 * 3.5), Integration.trapezoidProduct(t, v, i, step, 4), 1e-12);
+    // Without steps: trapezoids, -(15 + 66 + 33) = -114 As.
+    assertEquals(-(0.5 * 30 * 1.1 + 60 * 1.1 + 0.5 * 60 * 1.1), Integration.trapezoid(t, i, null, 4), 1e-12);
+  }
 }
