@@ -72,9 +72,8 @@ class NasaIngestTest {
     assertEquals(0, first.quarantined(), "the real NASA export has no malformed rows");
     assertEquals(first.samples() + first.impedancePoints() + first.quarantined() + first.operations(),
         first.linesRead());
-    // B0005/6/7/18 have charge, discharge and impedance files; B0025 and B0050 discharge and impedance only; plus
-    // metadata.csv.
-    assertEquals(4 * 3 + 2 * 2 + 1, first.filesChanged());
+    // B0005/6/7/18 have charge, discharge and impedance files; B0025 and B0050 discharge and impedance only.
+    assertEquals(4 * 3 + 2 * 2, first.filesChanged());
     Row manifest = lake.read(Tables.FILES, "ingest").where("path LIKE '%B0005_discharge.csv.gz'").first();
     assertEquals("ok", manifest.getAs("status"));
     long inLake = lake.read(Tables.TIMESERIES, "ingest")
