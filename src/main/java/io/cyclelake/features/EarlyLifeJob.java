@@ -82,14 +82,15 @@ public final class EarlyLifeJob {
         }
       }
     }
-    Map<String, double[]> curves = curves(lake, keys, s.grid());
+    long inputVersion = lake.version(Tables.TIMESERIES);
+    Map<String, double[]> curves = curves(lake, keys, s.grid(), inputVersion);
     List<Row> out = new ArrayList<>();
     double[] grid = s.grid().voltages();
     for (String cell : todo) {
       TreeMap<Integer, double[]> d = discharges.getOrDefault(cell, new TreeMap<>());
       Double first = d.isEmpty() || Double.isNaN(d.firstEntry().getValue()[1]) ? null : d.firstEntry().getValue()[1];
       for (int[] p : s.pairs()) {
-        out.add(row(cell, p, d, curves, grid, first, configHash));
+        out.add(row(cell, p, d, curves, grid, first, configHash, inputVersion));
       }
     }
     lake.replace(lake.spark().createDataFrame(out, Tables.FEATURES_EARLY_LIFE_SCHEMA), Tables.FEATURES_EARLY_LIFE,
@@ -100,14 +101,14 @@ public final class EarlyLifeJob {
   }
 
   private static Row row(String cell, int[] p, TreeMap<Integer, double[]> d, Map<String, double[]> curves,
-      double[] grid, Double first, String hash) {
+      double[] grid, Double first, String hash, long inputVersion) {
     double[] a = d.get(p[0]);
     double[] b = d.get(p[1]);
     double[] qa = a == null ? null : curves.get(cell + "#" + (int) a[0]);
     double[] qb = b == null ? null : curves.get(cell + "#" + (int) b[0]);
     if (qa == null || qb == null) {
       return RowFactory.create(cell, p[0], p[1], "not-enough-discharges", 0, null, null, null, null, null, null,
-          null, null, first, FeaturesJob.seq(grid), FeaturesJob.seq(new double[0]), hash);
+          null, null, first, FeaturesJob.seq(grid), FeaturesJob.seq(new double[0]), hash, inputVersion);
     }
     EarlyLife.DeltaQ dq = EarlyLife.deltaQ(qa, qb);
     List<Double> xs = new ArrayList<>();
@@ -122,16 +123,16 @@ public final class EarlyLifeJob {
     return RowFactory.create(cell, p[0], p[1], status, dq.points(), n(dq.variance()),
         n(dq.variance() > 0 ? Math.log10(dq.variance()) : Double.NaN), n(dq.min()), n(dq.mean()), n(dq.skewness()),
         n(dq.kurtosis()), n(fade.slope()), n(fade.intercept()), first, FeaturesJob.seq(grid),
-        FeaturesJob.seq(dq.deltaQ()), hash);
+        FeaturesJob.seq(dq.deltaQ()), hash, inputVersion);
   }
 
   /** Q(V) of the given discharges, computed in Spark tasks; keyed {@code cell#cycle_index}. */
-  private static Map<String, double[]> curves(Lake lake, List<Row> keys, EarlyLife.Grid grid) {
+  private static Map<String, double[]> curves(Lake lake, List<Row> keys, EarlyLife.Grid grid, long inputVersion) {
     Map<String, double[]> out = new HashMap<>();
     if (keys.isEmpty()) return out;
     Dataset<Row> k = lake.spark().createDataFrame(keys, new StructType()
         .add("cell_id", DataTypes.StringType).add("cycle_index", DataTypes.IntegerType));
-    Dataset<Row> samples = lake.read(Tables.TIMESERIES, "ingest")
+    Dataset<Row> samples = lake.readVersion(Tables.TIMESERIES, inputVersion)
         .where(col("time_s").isNotNull().and(col("voltage_v").isNotNull()).and(col("current_a").isNotNull()))
         .join(org.apache.spark.sql.functions.broadcast(k), Lake.CELL_CYCLE, "left_semi")
         .select("cell_id", "cycle_index", "cycle_type", "time_s", "voltage_v", "current_a", "temperature_c",

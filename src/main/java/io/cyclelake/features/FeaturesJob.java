@@ -54,7 +54,10 @@ public final class FeaturesJob {
     StructType t = new StructType();
     for (StructType s : List.of(Tables.CYCLE_SUMMARY_SCHEMA, Tables.FEATURES_ICA_SCHEMA, Tables.ICA_CURVES_SCHEMA)) {
       for (StructField f : s.fields()) {
-        if (!f.name().equals(Tables.FEATURE_HASH) && !t.getFieldIndex(f.name()).isDefined()) t = t.add(f);
+        if (!f.name().equals(Tables.FEATURE_HASH) && !f.name().equals(Tables.INPUT_VERSION)
+            && !t.getFieldIndex(f.name()).isDefined()) {
+          t = t.add(f);
+        }
       }
     }
     return t;
@@ -97,7 +100,8 @@ public final class FeaturesJob {
 
     progress.step("computing summary, ICA and DVA features of " + todo.size() + " cycles in parallel");
     IcaAnalysis.Settings ica = settings.ica();
-    Dataset<Row> samples = lake.read(Tables.TIMESERIES, "ingest")
+    long inputVersion = lake.version(Tables.TIMESERIES);
+    Dataset<Row> samples = lake.readVersion(Tables.TIMESERIES, inputVersion)
         .where(col("cycle_type").isin(cycleTypes.toArray())
             .and(col("time_s").isNotNull()).and(col("voltage_v").isNotNull()).and(col("current_a").isNotNull()))
         .join(broadcast(todoKeys), Lake.CELL_CYCLE, "left_semi")
@@ -108,6 +112,7 @@ public final class FeaturesJob {
     Dataset<Row> all = samples.mapPartitions(
         (MapPartitionsFunction<Row, Row>) rows -> summarise(rows, ica), Encoders.row(COMBINED))
         .withColumn(Tables.FEATURE_HASH, lit(configHash))
+        .withColumn(Tables.INPUT_VERSION, lit(inputVersion))
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       long n = all.count();
@@ -131,11 +136,13 @@ public final class FeaturesJob {
       progress.done("appended " + n + " rows to each");
 
       progress.step("cell context (efficiencies, throughput, resistance, Arrhenius) of " + cells.size() + " cells");
-      Dataset<Row> perCycle = all.select(columns(Tables.CYCLE_SUMMARY_SCHEMA));
+      // Earlier rows of these cells keep the timeseries version they were computed from.
+      Dataset<Row> perCycle = all.select(columns(Tables.CYCLE_SUMMARY_SCHEMA)).withColumn(Tables.INPUT_VERSION,
+          lit(inputVersion));
       if (lake.exists(Tables.FEATURES_SUMMARY)) {
         perCycle = perCycle.unionByName(lake.read(Tables.FEATURES_SUMMARY, "features")
             .where(col(Tables.FEATURE_HASH).equalTo(configHash).and(col("cell_id").isin(cells.toArray())))
-            .select(columns(Tables.CYCLE_SUMMARY_SCHEMA)));
+            .select(columns(Tables.CYCLE_SUMMARY_SCHEMA.add(Tables.INPUT_VERSION, "long"))));
       }
       Dataset<Row> cyclesOfCells = lake.read(Tables.CYCLES, "ingest").where(col("cell_id").isin(cells.toArray()));
       // Materialised before the write: the rows are read from the table that the write replaces.

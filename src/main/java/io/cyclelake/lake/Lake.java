@@ -100,6 +100,16 @@ public final class Lake {
 
   public record TableInfo(String name, long rows, long version, String path) {}
 
+  /** The latest Delta version of {@code table}, which must exist. */
+  public long version(String table) {
+    return DeltaTable.forPath(spark, path(table)).history(1).select("version").first().getLong(0);
+  }
+
+  /** {@code table} as of Delta version {@code version} (time travel), so that a job reads one consistent snapshot. */
+  public Dataset<Row> readVersion(String table, long version) {
+    return spark.read().format("delta").option("versionAsOf", version).load(path(table));
+  }
+
   /** Every Delta table directly under the lake root, sorted by name. */
   public List<TableInfo> tables() {
     List<TableInfo> out = new ArrayList<>();

@@ -31,6 +31,8 @@ public final class Tables {
   public static final String FEATURES_EARLY_LIFE = "features_early_life";
   /** Column of every feature table: which settings computed the row (old settings' rows stay queryable). */
   public static final String FEATURE_HASH = "feature_config_hash";
+  /** Column of every feature table: the Delta version of {@code timeseries} the row was computed from. */
+  public static final String INPUT_VERSION = "timeseries_version";
   /** Tables derived from a cell's samples: stale when the cell is ingested again. */
   public static final List<String> DERIVED_PER_CELL = List.of("features_summary", "features_ica", "ica_curves",
       "features_early_life");
@@ -173,7 +175,8 @@ public final class Tables {
    */
   public static final StructType FEATURES_SUMMARY_SCHEMA = concat(CYCLE_SUMMARY_SCHEMA, CELL_CONTEXT_SCHEMA,
       new StructType(new StructField[] {
-          f(FEATURE_HASH, StringType, false, "hash of the cyclelake.features settings the row was computed with")}));
+          f(FEATURE_HASH, StringType, false, "hash of the cyclelake.features settings the row was computed with"),
+      f(INPUT_VERSION, LongType, false, "Delta version of timeseries the row was computed from")}));
 
   /** Early-life features per cell and pair of discharges (Severson et al. 2019: ΔQ(V) between discharges 10, 100). */
   public static final StructType FEATURES_EARLY_LIFE_SCHEMA = new StructType(new StructField[] {
@@ -196,6 +199,7 @@ public final class Tables {
       f("delta_q_ah", DataTypes.createArrayType(DoubleType, false), false, "Q_b(V) - Q_a(V) on it (NaN where either "
           + "is unmeasured), Ah"),
       f(FEATURE_HASH, StringType, false, "hash of the cyclelake.features settings the row was computed with"),
+      f(INPUT_VERSION, LongType, false, "Delta version of timeseries the row was computed from"),
   });
 
   /** Incremental-capacity features of charge and discharge operations: the three most prominent |dQ/dV| peaks. */
@@ -220,6 +224,7 @@ public final class Tables {
       f.add(f("dva_peak" + k + "_height_v_per_ah", DoubleType, true, "|dV/dQ| at that peak, V/Ah"));
     }
     f.add(f(FEATURE_HASH, StringType, false, "hash of the cyclelake.features settings the row was computed with"));
+    f.add(f(INPUT_VERSION, LongType, false, "Delta version of timeseries the row was computed from"));
     return new StructType(f.toArray(new StructField[0]));
   }
 
@@ -237,6 +242,7 @@ public final class Tables {
       f("dqdv_ah_per_v", DataTypes.createArrayType(DoubleType, false), false, "|dQ/dV| on the grid (NaN outside "
           + "the measured range), Ah/V"),
       f(FEATURE_HASH, StringType, false, "hash of the cyclelake.features settings the row was computed with"),
+      f(INPUT_VERSION, LongType, false, "Delta version of timeseries the row was computed from"),
   });
 
   /** One row per run and evaluated part (train, validation, test). */

@@ -78,5 +78,17 @@ class FeaturesIncrementalTest {
         "the cell's features were dropped with its samples");
     assertEquals(10, features().cycles(), "S0001's 5 charges and 5 discharges");
     assertEquals(30, lake.read(Tables.FEATURES_SUMMARY, "features").count());
+    // Lineage: the recomputed cell's rows name the newer timeseries version they were computed from.
+    String current = "feature_config_hash = '" + lake.read(Tables.FEATURES_SUMMARY, "features")
+        .where("cell_id = 'S0001'").first().getAs(Tables.FEATURE_HASH) + "'";
+    long s1 = lake.read(Tables.FEATURES_SUMMARY, "features").where("cell_id = 'S0001' AND " + current)
+        .selectExpr("max(timeseries_version)").first().getLong(0);
+    long s0 = lake.read(Tables.FEATURES_SUMMARY, "features").where("cell_id = 'S0002' AND " + current)
+        .selectExpr("max(timeseries_version)").first().getLong(0);
+    assertEquals(lake.version(Tables.TIMESERIES), s1);
+    assertTrue(s0 < s1, "S0002 was computed before the re-ingest: " + s0 + " < " + s1);
+    // Early-life rows exist for both cells even though 5 discharges are too few for the default pair 10 -> 100.
+    assertEquals(2, lake.read(Tables.FEATURES_EARLY_LIFE, "features").where(current
+        + " AND status = 'not-enough-discharges'").count());
   }
 }
