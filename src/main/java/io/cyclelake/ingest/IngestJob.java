@@ -67,7 +67,17 @@ public final class IngestJob {
    */
   public static Result run(Lake lake, SourceReader reader, Path input, Config readerSettings, Set<String> cells,
       boolean force, Progress progress) {
+    return run(lake, reader, input, readerSettings, cells, force, ValidationRules.defaults(), progress);
+  }
+
+  /**
+   * As {@link #run(Lake, SourceReader, Path, Config, Set, boolean, Progress)}, with the samples checked against
+   * {@code rules} in the parsing tasks: a sample that breaks one is quarantined with the rule's name.
+   */
+  public static Result run(Lake lake, SourceReader reader, Path input, Config readerSettings, Set<String> cells,
+      boolean force, ValidationRules rules, Progress progress) {
     SparkSession spark = lake.spark();
+    reader = reader.configured(readerSettings);
     Path in = input.toAbsolutePath().normalize();
     if (!Files.exists(in)) {
       throw new CycleLakeException(ErrorCode.INPUT_MISSING, "input " + in + " does not exist");
@@ -134,7 +144,7 @@ public final class IngestJob {
     progress.step("parsing " + changed.size() + " files in parallel");
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<Map<String, Operation>> opsBc = jsc.broadcast(ops);
-    JavaRDD<Row> rows = jsc.parallelize(changed, Math.max(1, changed.size())).flatMap(parseFile(reader, opsBc));
+    JavaRDD<Row> rows = jsc.parallelize(changed, Math.max(1, changed.size())).flatMap(parseFile(reader, opsBc, rules));
     Dataset<Row> parsed = spark.createDataFrame(rows, PARSED).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Map<String, long[]> perFile = new HashMap<>(); // path -> {samples+points, quarantined, whole-file failures}
@@ -278,10 +288,10 @@ public final class IngestJob {
   }
 
   private static FlatMapFunction<InputFile, Row> parseFile(SourceReader reader,
-      Broadcast<Map<String, Operation>> ops) {
+      Broadcast<Map<String, Operation>> ops, ValidationRules rules) {
     return file -> {
       List<Row> out = new ArrayList<>();
-      RecordSink sink = new RecordSink() {
+      RecordSink rows = new RecordSink() {
         @Override
         public void sample(SampleRecord r) {
           out.add(RowFactory.create("ts", RowFactory.create(r.cellId(), r.cycleIndex(), r.cycleType(),
@@ -306,6 +316,7 @@ public final class IngestJob {
           out.add(RowFactory.create("q", null, null, quarantineRow(r)));
         }
       };
+      RecordSink sink = new Validator(rows, rules, reader.name());
       try {
         reader.parse(file, ops.value(), sink);
       } catch (CycleLakeException | IOException | UncheckedIOException e) {

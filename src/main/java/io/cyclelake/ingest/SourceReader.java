@@ -42,4 +42,13 @@ public interface SourceReader extends Serializable {
   default boolean foldsAcrossFiles() {
     return false;
   }
+
+  /**
+   * This reader bound to its settings ({@code cyclelake.ingest.<name>}), for readers whose {@link #parse} needs them
+   * (the returned instance travels to the Spark tasks). The registry's instance stays unconfigured; the default
+   * needs no settings and returns {@code this}.
+   */
+  default SourceReader configured(Config settings) {
+    return this;
+  }
 }
