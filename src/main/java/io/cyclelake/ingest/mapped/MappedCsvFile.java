@@ -166,7 +166,10 @@ public final class MappedCsvFile {
       this.fileCell = fileCell;
       this.names = names;
       this.at = at;
-      this.dateFormat = m.datetimePattern() == null ? null : DateTimeFormatter.ofPattern(m.datetimePattern(), Locale.ROOT);
+      // Strict: 31.02. is an error, not 28.02. (strict resolution needs the proleptic year u instead of the era year y).
+      this.dateFormat = m.datetimePattern() == null ? null
+          : DateTimeFormatter.ofPattern(m.datetimePattern().replace('y', 'u'), Locale.ROOT)
+              .withResolverStyle(java.time.format.ResolverStyle.STRICT);
       this.zone = ZoneId.of(m.timeZone() == null ? "UTC" : m.timeZone());
     }
 
@@ -201,7 +204,7 @@ public final class MappedCsvFile {
         double v = required(f, Column.VOLTAGE);
         current = Column.CURRENT;
         double i = required(f, Column.CURRENT);
-        if (!m.chargePositive()) i = -i;
+        if (!m.chargePositive()) i = MappedRow.negate(i);
         current = Column.TEMPERATURE;
         Double temp = optional(f, Column.TEMPERATURE);
         current = Column.AMBIENT_TEMPERATURE;

@@ -21,9 +21,14 @@ public record MappedRow(
     Double dischargeCapacityAh,
     Double epochSeconds) {
 
+  /** {@code -i}, but 0 stays 0 (not -0.0, which would print and compare as a sign). */
+  static double negate(double i) {
+    return i == 0 ? 0.0 : -i;
+  }
+
   /** The same row with the current negated (a file written with the opposite sign convention). */
   MappedRow flipped() {
-    return new MappedRow(line, cellId, cycle, step, timeS, voltageV, -currentA, temperatureC, ambientTemperatureC,
+    return new MappedRow(line, cellId, cycle, step, timeS, voltageV, negate(currentA), temperatureC, ambientTemperatureC,
         chargeCapacityAh, dischargeCapacityAh, epochSeconds);
   }
 }
