@@ -20,7 +20,7 @@ import java.util.Map;
 public final class BdfReader extends MappedCsvReader {
   private static final long serialVersionUID = 1L;
 
-  /** BDF preferred labels, in the order {@link BdfWriter} writes them. */
+  /** BDF preferred labels ({@link io.cyclelake.export.BdfExport} writes the first eight). */
   public static final String TEST_TIME = "Test Time / s";
   public static final String VOLTAGE = "Voltage / V";
   public static final String CURRENT = "Current / A";
