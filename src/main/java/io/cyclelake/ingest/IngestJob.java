@@ -223,8 +223,9 @@ public final class IngestJob {
       for (String pth : changedPaths) {
         long[] c = perFile.getOrDefault(pth, new long[3]);
         String err = fileErrors.get(pth);
+        String note = plan.notes().get(pth);
         entries.add(manifest.entry(pth, "data", states, shas, fileCells.get(pth), err == null ? "ok" : "failed",
-            c[0] + c[1], c[0], c[1], err, now));
+            c[0] + c[1], c[0], c[1], err != null ? err : note == null ? null : "note: " + note, now));
       }
       if (listingChanged) {
         for (String l : listingPaths) {

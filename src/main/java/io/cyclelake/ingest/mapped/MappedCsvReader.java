@@ -93,6 +93,7 @@ public abstract class MappedCsvReader implements SourceReader {
     Map<String, List<FileOps>> byCell = new java.util.TreeMap<>();
     List<InputFile> planned = new ArrayList<>();
     CycleLakeException firstFailure = null;
+    Map<String, String> notes = new HashMap<>();
     for (Path f : files) {
       FileScan s;
       try {
@@ -112,6 +113,10 @@ public abstract class MappedCsvReader implements SourceReader {
         continue;
       }
       boolean flip = s.signMismatch() && m.onSignMismatch() == CsvMapping.SignPolicy.FLIP;
+      if (s.signMismatch()) {
+        notes.put(f.toString(), (flip ? "current negated: " : "current kept as declared (on-sign-mismatch = keep) "
+            + "although ") + s.evidence());
+      }
       planned.add(new InputFile(f.toString(), flip ? KIND_FLIPPED : KIND_CSV));
       for (OpAgg a : (flip ? s.flipped : s.declared).values()) {
         byCell.computeIfAbsent(a.cell, k -> new ArrayList<>()).add(new FileOps(f.toString(), a));
@@ -133,7 +138,7 @@ public abstract class MappedCsvReader implements SourceReader {
       throw new CycleLakeException(firstFailure.code(), "no file could be read; the first error: "
           + firstFailure.getMessage(), firstFailure.where().orElse(null), firstFailure);
     }
-    return new IngestPlan(ops, planned, List.<QuarantineRecord>of(), 0);
+    return new IngestPlan(ops, planned, List.<QuarantineRecord>of(), 0, notes);
   }
 
   @Override

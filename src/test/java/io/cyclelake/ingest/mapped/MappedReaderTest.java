@@ -187,6 +187,8 @@ class MappedReaderTest {
     SourceReader flip = reader(flipConf);
     IngestPlan p2 = flip.plan(dir.resolve("in"), ConfigFactory.empty(), Set.of());
     assertEquals(4, p2.operations().size());
+    assertTrue(p2.notes().get(dir.resolve("in/C4_x.csv").toString()).startsWith("current negated: "), p2.notes()
+        .toString());
     CollectingSink sink = CollectingSink.parseAll(flip, p2);
     assertTrue(sink.samples.stream().filter(s -> s.cycleType().equals("charge")).allMatch(s -> s.currentA() >= 0));
     assertTrue(sink.samples.stream().filter(s -> s.cycleType().equals("discharge")).allMatch(s -> s.currentA() <= 0));
