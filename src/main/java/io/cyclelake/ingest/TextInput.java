@@ -17,7 +17,7 @@ import java.util.zip.GZIPInputStream;
  * is thrown by {@link #readLine()} once those lines are out. (A plain reader loses up to a buffer of lines before the
  * error, and takes the cut line for a whole one.)
  */
-public final class TextInput implements Closeable {
+public final class TextInput implements Closeable, LineSource {
   private final Guard guard;
   private final BufferedReader in;
   private String next;

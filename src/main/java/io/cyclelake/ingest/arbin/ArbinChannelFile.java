@@ -5,14 +5,17 @@ import io.cyclelake.errors.ErrorCode;
 import io.cyclelake.errors.SourceLocation;
 import io.cyclelake.ingest.FieldParseException;
 import io.cyclelake.ingest.QuarantineRecord;
+import io.cyclelake.ingest.LineSource;
 import io.cyclelake.ingest.TextInput;
+import io.cyclelake.ingest.xlsx.XlsxLines;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * One Arbin channel export (the {@code Channel_*} sheet of an Arbin workbook as CSV, plain or {@code .gz}): the time
+ * One Arbin channel export (the {@code Channel_*} sheet of an Arbin workbook as CSV, plain or {@code .gz}, or the
+ * {@code .xlsx} workbook itself, streamed): the time
  * series of one test session of one cell. Columns are found by their header name, so extra or reordered columns are
  * fine; a UTF-8 byte order mark is ignored. Every data line becomes either an {@link ArbinRow} or a
  * {@link QuarantineRecord} (source {@value #SOURCE}), never nothing; blank lines carry no data and are skipped.
@@ -79,7 +82,7 @@ public final class ArbinChannelFile {
       throws IOException {
     long data = 0;
     long accepted = 0;
-    try (TextInput in = TextInput.open(file)) {
+    try (LineSource in = open(file)) {
       RowReader r = header(in, file, cellId);
       String line;
       while ((line = in.readLine()) != null) {
@@ -103,7 +106,7 @@ public final class ArbinChannelFile {
    * @throws CycleLakeException INPUT_MALFORMED if the file has no acceptable data row or lacks a required column
    */
   public static double sessionStart(Path file) throws IOException {
-    try (TextInput in = TextInput.open(file)) {
+    try (LineSource in = open(file)) {
       RowReader r = header(in, file, null);
       String line;
       while ((line = in.readLine()) != null) {
@@ -134,7 +137,19 @@ public final class ArbinChannelFile {
     return Session.of(file.toString(), agg);
   }
 
-  private static RowReader header(TextInput in, Path file, String cellId) throws IOException {
+  /**
+   * The file's lines: a workbook ({@code .xlsx}, as Arbin writes it) is read from its first sheet whose name starts
+   * with {@code Channel}, streamed and rendered as CSV lines whose numbers are the sheet's row numbers; any other
+   * file as text ({@code .gz} or plain).
+   */
+  static LineSource open(Path file) throws IOException {
+    if (file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".xlsx")) {
+      return XlsxLines.open(file, "Channel");
+    }
+    return TextInput.open(file);
+  }
+
+  private static RowReader header(LineSource in, Path file, String cellId) throws IOException {
     String header = in.readLine();
     if (header != null && in.lastLineCut()) {
       // A header the read error cut would report its lost columns as missing; the read error is the real cause.

@@ -23,7 +23,8 @@ import java.util.stream.Stream;
 
 /**
  * Arbin channel exports (as in CALCE CS2): one folder per cell holding one channel file per test session
- * ({@code *.channel.csv} or {@code .csv.gz}, Arbin's column names). Sessions are folded into one cycle count per cell
+ * ({@code *.channel.csv} or {@code .csv.gz}, Arbin's column names) or Arbin's own workbook ({@code *.xlsx}, its first
+ * {@code Channel*} sheet, streamed); a session present as both is recognised as a duplicate and read once. Sessions are folded into one cycle count per cell
  * by {@link SessionFolding}; each Arbin cycle becomes two operations, its charge ({@code cycle_index = 2(c − 1)}) and
  * its discharge ({@code 2(c − 1) + 1}), so cycle indices increase across sessions. A sample belongs to the charge when
  * its current is positive, to the discharge when negative; a rest sample to the phase before it (the charge at the
@@ -56,15 +57,18 @@ public final class ArbinReader implements SourceReader {
   @Override
   public IngestPlan plan(Path input, Config settings, Set<String> cells) throws IOException {
     String suffix = settings.hasPath("channel-suffix") ? settings.getString("channel-suffix") : ".channel.csv";
+    String workbook = settings.hasPath("workbook-suffix") ? settings.getString("workbook-suffix") : ".xlsx";
     Map<String, List<Path>> byCell = new TreeMap<>();
     try (Stream<Path> s = Files.walk(input, 2)) {
       s.filter(Files::isRegularFile)
-          .filter(p -> p.getFileName().toString().endsWith(suffix) || p.getFileName().toString().endsWith(suffix + ".gz"))
+          .filter(p -> p.getFileName().toString().endsWith(suffix) || p.getFileName().toString().endsWith(suffix + ".gz")
+              || !workbook.isEmpty() && p.getFileName().toString().endsWith(workbook))
           .sorted()
           .forEach(p -> byCell.computeIfAbsent(p.getParent().getFileName().toString(), k -> new ArrayList<>()).add(p));
     }
     if (byCell.isEmpty()) {
-      throw new CycleLakeException(ErrorCode.INPUT_MISSING, "no *" + suffix + "[.gz] files in " + input
+      throw new CycleLakeException(ErrorCode.INPUT_MISSING, "no *" + suffix + "[.gz] or *" + workbook + " files in "
+          + input
           + " or its sub-folders; --input must be a folder of Arbin channel exports, one sub-folder per cell");
     }
     List<Operation> ops = new ArrayList<>();
