@@ -37,9 +37,21 @@ public final class MappedReader extends MappedCsvReader {
     String path = settings.hasPath("mapping") ? settings.getString("mapping") : "";
     if (path.isBlank()) {
       throw new CycleLakeException(ErrorCode.CONFIG_INVALID, "the mapped reader needs a mapping file: set "
-          + "cyclelake.ingest.mapped.mapping (e.g. --set ingest.mapped.mapping=conf/sources/example-mapped.conf)");
+          + "cyclelake.ingest.mapped.mapping to a file or to the name of one in conf/sources (e.g. --set "
+          + "ingest.mapped.mapping=example-mapped)");
     }
-    return MappingFile.load(Path.of(path));
+    return MappingFile.load(resolve(path));
+  }
+
+  /**
+   * A mapping given by name ({@code example-mapped}: no directory, no {@code .conf}) is the file
+   * {@code conf/sources/<name>.conf} of the CycleLake home ({@code -Dcyclelake.home}, else the working directory);
+   * anything else is a path.
+   */
+  static Path resolve(String mapping) {
+    if (mapping.contains("/") || mapping.contains("\\") || mapping.endsWith(".conf")) return Path.of(mapping);
+    return Path.of(System.getProperty("cyclelake.home", ".")).resolve("conf").resolve("sources")
+        .resolve(mapping + ".conf");
   }
 
   @Override

@@ -31,6 +31,16 @@ class MappingFileTest {
     assertEquals(0.0, m.columns().get(Column.TEMPERATURE).unit().toCanonical(273.15), 1e-12);
   }
 
+  @Test
+  void aMappingByNameIsTheFileInConfSources() {
+    assertEquals(Path.of(".", "conf", "sources", "example-mapped.conf"), MappedReader.resolve("example-mapped"));
+    assertEquals(Path.of("my/own.conf"), MappedReader.resolve("my/own.conf"));
+    CycleLakeException e = assertThrows(CycleLakeException.class, () -> new MappedReader()
+        .configured(com.typesafe.config.ConfigFactory.parseMap(java.util.Map.of("mapping", "no-such-mapping"))));
+    assertEquals(ErrorCode.CONFIG_FILE_MISSING, e.code());
+    assertTrue(e.getMessage().contains("no-such-mapping.conf"), e.getMessage());
+  }
+
   void fails(String text, int line, String words) throws IOException {
     Path f = dir.resolve("m.conf");
     Files.writeString(f, text);
