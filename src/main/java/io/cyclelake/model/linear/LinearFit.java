@@ -48,6 +48,26 @@ public record LinearFit(String model, double intercept, double[] coef, String de
     return "abs-coefficient";
   }
 
+  static double[] colMeans(double[][] x) {
+    int d = x.length == 0 ? 0 : x[0].length;
+    double[] m = new double[d];
+    for (double[] r : x) for (int j = 0; j < d; j++) m[j] += r[j];
+    for (int j = 0; j < d; j++) m[j] /= Math.max(1, x.length);
+    return m;
+  }
+
+  static double[][] centred(double[][] x, double[] m) {
+    double[][] out = new double[x.length][m.length];
+    for (int i = 0; i < x.length; i++) for (int j = 0; j < m.length; j++) out[i][j] = x[i][j] - m[j];
+    return out;
+  }
+
+  static double intercept(double ym, double[] beta, double[] xm) {
+    double b = ym;
+    for (int j = 0; j < beta.length; j++) b -= beta[j] * xm[j];
+    return b;
+  }
+
   static double mean(double[] y) {
     double s = 0;
     for (double v : y) s += v;
@@ -55,11 +75,13 @@ public record LinearFit(String model, double intercept, double[] coef, String de
   }
 
   /**
-   * Minimises ||y − ȳ − Xβ||² + alpha·||β||² by solving (XᵀX + alpha·I) β = Xᵀ(y − ȳ) with a Cholesky factorisation.
-   * The inputs are standardised, so the intercept is ȳ.
+   * Minimises ||y − b − Xβ||² + alpha·||β||² (intercept b not penalised) by solving (XcᵀXc + alpha·I) β = Xcᵀ(y − ȳ)
+   * on column-centred Xc with a Cholesky factorisation; b = ȳ − β·x̄.
    */
-  static LinearFit ridge(String model, double[][] x, double[] y, double alpha, String detail) {
-    int d = x.length == 0 ? 0 : x[0].length;
+  static LinearFit ridge(String model, double[][] x0, double[] y, double alpha, String detail) {
+    double[] xm = colMeans(x0);
+    double[][] x = centred(x0, xm);
+    int d = xm.length;
     double ym = mean(y);
     double[][] a = new double[d][d];
     double[] b = new double[d];
@@ -75,7 +97,8 @@ public record LinearFit(String model, double intercept, double[] coef, String de
       a[j][j] += alpha;
       for (int k = 0; k < j; k++) a[k][j] = a[j][k];
     }
-    return new LinearFit(model, ym, cholSolve(a, b, model), detail);
+    double[] beta = cholSolve(a, b, model);
+    return new LinearFit(model, intercept(ym, beta, xm), beta, detail);
   }
 
   /** Solves a·x = b for symmetric positive definite a (a is overwritten). */
@@ -116,9 +139,11 @@ public record LinearFit(String model, double intercept, double[] coef, String de
    * Coordinate descent for scikit-learn's elastic net: (1/2n)||y − ȳ − Xβ||² + alpha·l1·||β||₁ +
    * alpha·(1 − l1)/2·||β||², until the largest coefficient change is below {@code tol} or {@code maxIter} sweeps.
    */
-  static LinearFit elasticNet(double[][] x, double[] y, double alpha, double l1, int maxIter, double tol) {
+  static LinearFit elasticNet(double[][] x0, double[] y, double alpha, double l1, int maxIter, double tol) {
+    double[] xm = colMeans(x0);
+    double[][] x = centred(x0, xm);
     int n = x.length;
-    int d = n == 0 ? 0 : x[0].length;
+    int d = xm.length;
     double ym = mean(y);
     double[] r = new double[n];
     for (int i = 0; i < n; i++) r[i] = y[i] - ym;
@@ -147,7 +172,7 @@ public record LinearFit(String model, double intercept, double[] coef, String de
       }
       it++;
     }
-    return new LinearFit("elasticnet", ym, beta, it + " coordinate-descent sweeps (alpha=" + alpha + ", l1-ratio="
+    return new LinearFit("elasticnet", intercept(ym, beta, xm), beta, it + " coordinate-descent sweeps (alpha=" + alpha + ", l1-ratio="
         + l1 + (maxDelta > tol ? ", NOT converged: last change " + maxDelta : "") + ")");
   }
 }

@@ -5,7 +5,6 @@ import io.cyclelake.errors.CycleLakeException;
 import io.cyclelake.errors.ErrorCode;
 import io.cyclelake.model.TabularModel;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.DMatrix;
@@ -40,11 +39,24 @@ public final class XGBoostTabular implements TabularModel {
     int patience = p.getInt("early-stopping-rounds");
     try {
       DMatrix train = matrix(x, y);
-      Map<String, DMatrix> watches = new LinkedHashMap<>();
       boolean early = xVal != null && xVal.length > 0 && patience > 0;
-      if (early) watches.put("validation", matrix(xVal, yVal));
-      Booster b = XGBoost.train(train, params, rounds, watches, null, null, null, early ? patience : 0);
-      int limit = early ? bestIteration(b) + 1 : 0;
+      DMatrix[] val = early ? new DMatrix[] {matrix(xVal, yVal)} : null;
+      // Boosted round by round (silently; XGBoost.train with watches logs every round), evaluating validation RMSE.
+      Booster b = XGBoost.train(train, params, 0, new HashMap<>(), null, null);
+      int best = -1;
+      double bestRmse = Double.POSITIVE_INFINITY;
+      for (int it = 0; it < rounds; it++) {
+        b.update(train, it);
+        if (!early) continue;
+        double rmse = lastMetric(b.evalSet(val, new String[] {"validation"}, it));
+        if (rmse < bestRmse) {
+          bestRmse = rmse;
+          best = it;
+        } else if (it - best >= patience) {
+          break;
+        }
+      }
+      int limit = early ? best + 1 : 0;
       if (early) b.setAttr("cyclelake_tree_limit", Integer.toString(limit));
       Fit f = new Fit(b.toByteArray(), b, limit, x[0].length);
       f.trainShap = f.meanAbsShap(x);
@@ -54,9 +66,9 @@ public final class XGBoostTabular implements TabularModel {
     }
   }
 
-  private static int bestIteration(Booster b) throws XGBoostError {
-    String s = b.getAttr("best_iteration");
-    return s == null ? b.getNumBoostedRound() - 1 : Integer.parseInt(s);
+  /** The value of the last {@code name:value} pair of an XGBoost evaluation line ("[3]\tvalidation-rmse:0.12"). */
+  static double lastMetric(String evalLine) {
+    return Double.parseDouble(evalLine.substring(evalLine.lastIndexOf(':') + 1).trim());
   }
 
   static DMatrix matrix(double[][] x, double[] y) throws XGBoostError {

@@ -1,0 +1,117 @@
+package io.cyclelake.sweep;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import io.cyclelake.config.ConfigLoader;
+import io.cyclelake.config.ConfigRender;
+import io.cyclelake.jobs.Progress;
+import io.cyclelake.lake.Lake;
+import io.cyclelake.schema.Tables;
+import io.cyclelake.testkit.TestSpark;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The small LOCO sweep of {@code conf/sweeps/synthetic-loco.conf} (plus one ridge spec with a negative alpha that must
+ * fail) on a tiny handwritten features_summary of 3 synthetic cells: one Spark job, every table written.
+ */
+class SweepJobTest {
+  @TempDir static Path dir;
+  static Lake lake;
+  static SweepJob.Result result;
+
+  @BeforeAll
+  static void sweep() {
+    Config config = ConfigLoader.load(Path.of("does-not-exist"), List.of(Path.of("conf/sweeps/synthetic-loco.conf")),
+        List.of("spark.master=\"local[2]\"",
+            "sweep.models += { model = \"ridge\", grid { alpha = [-1.0] } }"));
+    lake = new Lake(TestSpark.get(), dir.resolve("lake").toString());
+    writeFeatures(lake, ConfigRender.hash(config, "cyclelake.features"));
+    result = SweepJob.run(lake, config, new Progress(System.out));
+  }
+
+  /** 3 cells × 40 discharges with linear capacity fade at 3 temperatures (plus charges, which are not labelled). */
+  static void writeFeatures(Lake lake, String hash) {
+    StructType schema = new StructType()
+        .add("cell_id", DataTypes.StringType).add("cycle_index", DataTypes.IntegerType)
+        .add("cycle_type", DataTypes.StringType).add("capacity_counter_ah", DataTypes.DoubleType)
+        .add("ambient_temperature_c", DataTypes.DoubleType).add("voltage_mean_v", DataTypes.DoubleType)
+        .add("temperature_mean_c", DataTypes.DoubleType).add(Tables.FEATURE_HASH, DataTypes.StringType);
+    List<Row> rows = new ArrayList<>();
+    String[] cells = {"S01", "S02", "S03"};
+    double[] temps = {4, 24, 43};
+    for (int c = 0; c < 3; c++) {
+      for (int k = 0; k < 40; k++) {
+        double cap = 2.0 * (1 - (0.002 + 0.001 * c) * k);
+        rows.add(RowFactory.create(cells[c], 2 * k, "charge", null, temps[c], 3.9, temps[c] + 2, hash));
+        rows.add(RowFactory.create(cells[c], 2 * k + 1, "discharge", cap, temps[c], 3.4 + 0.1 * cap / 2,
+            temps[c] + 5 + k * 0.01, hash));
+      }
+    }
+    lake.overwrite(TestSpark.get().createDataFrame(rows, schema), Tables.FEATURES_SUMMARY);
+  }
+
+  @Test
+  void everySpecAndFoldRanAndTheBadSpecIsRecordedAsFailed() {
+    // 5 ridge-like/tree specs from the conf + the failing one, × 3 LOCO folds.
+    assertEquals(6 * 3, result.tasks());
+    assertEquals(3, result.failed());
+    List<Row> failed = lake.read(Tables.RUNS, "sweep").where("sweep_id = '" + result.sweepId()
+        + "' and status = 'failed'").collectAsList();
+    assertEquals(3, failed.size());
+    for (Row r : failed) {
+      assertEquals("ridge", r.getAs("model"));
+      assertTrue(r.<String>getAs("error").contains("alpha must be >= 0"), r.<String>getAs("error"));
+    }
+    long okRuns = lake.read(Tables.RUNS, "sweep").where("sweep_id = '" + result.sweepId() + "' and status = 'ok'")
+        .select("run_id").distinct().count();
+    assertEquals(15, okRuns);
+  }
+
+  @Test
+  void foldMetricsPredictionsAndImportanceAreWrittenWithIntervals() {
+    String sweep = "sweep_id = '" + result.sweepId() + "'";
+    List<Row> test = lake.read(Tables.FOLD_METRICS, "sweep").where(sweep + " and part = 'test' and cell_id = '*'")
+        .collectAsList();
+    assertEquals(15, test.size());
+    for (Row r : test) {
+      assertEquals(40L, r.<Long>getAs("n"));
+      assertTrue(r.<Double>getAs("mae") >= 0 && r.<Double>getAs("max_error") >= r.<Double>getAs("mae"));
+      assertTrue(r.<Double>getAs("coverage") >= 0, "validation cell gives a conformal interval");
+    }
+    // Each test fold of a spec is one cell: per-cell rows equal the '*' rows.
+    assertEquals(15, lake.read(Tables.FOLD_METRICS, "sweep").where(sweep + " and part = 'test' and cell_id != '*'")
+        .count());
+    List<Row> p = lake.read(Tables.PREDICTIONS, "sweep").where("run_id like '" + result.sweepId() + "%'")
+        .collectAsList();
+    assertEquals(15 * 120, p.size());
+    for (Row r : p) {
+      double lo = r.getAs("lower");
+      double hi = r.getAs("upper");
+      double pr = r.getAs("predicted");
+      assertTrue(lo <= pr && pr <= hi);
+    }
+    assertEquals(15 * 4, lake.read(Tables.FEATURE_IMPORTANCE, "sweep").where(sweep).count());
+    assertTrue(Files.exists(dir.resolve("lake/_runs/" + result.sweepId())));
+  }
+
+  @Test
+  void ridgeLearnsTheFadeAcrossCells() {
+    SweepJob.SpecSummary ridge = result.specs().get(0);
+    assertEquals("ridge", ridge.model());
+    assertEquals(0, ridge.failed());
+    // SOH spans 1.0 .. 0.84 over the fleet; predicting the mean SOH would give an MAE of about 0.03.
+    assertTrue(ridge.maeMean() < 0.02, "ridge LOCO MAE " + ridge.maeMean());
+  }
+}
