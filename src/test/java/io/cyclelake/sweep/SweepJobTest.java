@@ -32,16 +32,20 @@ class SweepJobTest {
   static SweepJob.Result result;
 
   @BeforeAll
-  static void sweep() {
-    Config config = ConfigLoader.load(Path.of("does-not-exist"), List.of(Path.of("conf/sweeps/synthetic-loco.conf")),
-        List.of("spark.master=\"local[2]\"",
-            "sweep.models += { model = \"ridge\", grid { alpha = [-1.0] } }"));
+  static void sweep() throws java.io.IOException {
+    Path failing = Files.writeString(dir.resolve("failing.conf"),
+        "cyclelake.sweep.models += { model = \"ridge\", grid { alpha = [-1.0] } }\n");
+    Config config = ConfigLoader.load(Path.of("does-not-exist"),
+        List.of(Path.of("conf/sweeps/synthetic-loco.conf"), failing), List.of("spark.master=\"local[2]\""));
     lake = new Lake(TestSpark.get(), dir.resolve("lake").toString());
     writeFeatures(lake, ConfigRender.hash(config, "cyclelake.features"));
     result = SweepJob.run(lake, config, new Progress(System.out));
   }
 
-  /** 3 cells × 40 discharges with linear capacity fade at 3 temperatures (plus charges, which are not labelled). */
+  /**
+   * 3 cells × 40 discharges at 3 temperatures (plus charges, which are not labelled): capacity fades linearly with a
+   * slightly different rate per cell, and the mean discharge voltage falls with it.
+   */
   static void writeFeatures(Lake lake, String hash) {
     StructType schema = new StructType()
         .add("cell_id", DataTypes.StringType).add("cycle_index", DataTypes.IntegerType)
@@ -53,10 +57,10 @@ class SweepJobTest {
     double[] temps = {4, 24, 43};
     for (int c = 0; c < 3; c++) {
       for (int k = 0; k < 40; k++) {
-        double cap = 2.0 * (1 - (0.002 + 0.001 * c) * k);
+        double cap = 2.0 * (1 - (0.003 + 0.0002 * c) * k);
         rows.add(RowFactory.create(cells[c], 2 * k, "charge", null, temps[c], 3.9, temps[c] + 2, hash));
-        rows.add(RowFactory.create(cells[c], 2 * k + 1, "discharge", cap, temps[c], 3.4 + 0.1 * cap / 2,
-            temps[c] + 5 + k * 0.01, hash));
+        rows.add(RowFactory.create(cells[c], 2 * k + 1, "discharge", cap, temps[c], 3.4 + 0.1 * cap / 2
+            + 0.002 * Math.sin(k), temps[c] + 5, hash));
       }
     }
     lake.overwrite(TestSpark.get().createDataFrame(rows, schema), Tables.FEATURES_SUMMARY);
@@ -111,7 +115,10 @@ class SweepJobTest {
     SweepJob.SpecSummary ridge = result.specs().get(0);
     assertEquals("ridge", ridge.model());
     assertEquals(0, ridge.failed());
-    // SOH spans 1.0 .. 0.84 over the fleet; predicting the mean SOH would give an MAE of about 0.03.
-    assertTrue(ridge.maeMean() < 0.02, "ridge LOCO MAE " + ridge.maeMean());
+    // SOH spans 1.0 .. 0.87 over the fleet; predicting the mean SOH would give an MAE of about 0.03.
+    assertTrue(ridge.maeMean() < 0.01, "ridge LOCO MAE " + ridge.maeMean());
+    for (SweepJob.SpecSummary s : result.specs()) {
+      if (s.failed() == 0) assertTrue(s.maeMean() < 0.03, s.model() + " LOCO MAE " + s.maeMean());
+    }
   }
 }
