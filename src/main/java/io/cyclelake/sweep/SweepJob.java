@@ -177,7 +177,8 @@ public final class SweepJob {
             r.importance()[j]));
       }
       if (sw.getBoolean("save-models")) {
-        lake.writeBytes(runsDir + "/" + t.runId() + ".model", r.model());
+        lake.writeBytes(runsDir + "/" + t.runId() + ".model", new SavedRun(t.runId(), t.model(), features,
+            r.preprocessor(), r.model(), r.halfWidth()).bytes());
       }
     }
     var spark = lake.spark();

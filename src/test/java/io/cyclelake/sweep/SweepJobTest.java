@@ -107,7 +107,31 @@ class SweepJobTest {
       assertTrue(lo <= pr && pr <= hi);
     }
     assertEquals(15 * 4, lake.read(Tables.FEATURE_IMPORTANCE, "sweep").where(sweep).count());
-    assertTrue(Files.exists(dir.resolve("lake/_runs/" + result.sweepId())));
+    // A saved run predicts its own predictions again from the raw features.
+    String runId = result.sweepId() + "-s0-f0";
+    SavedRun saved = SavedRun.read(assertDoesNotThrowRead(dir.resolve("lake/_runs/" + result.sweepId() + "/" + runId
+        + ".model")));
+    List<Row> mine = lake.read(Tables.PREDICTIONS, "sweep").where("run_id = '" + runId + "'")
+        .orderBy("cell_id", "cycle_index").collectAsList();
+    List<Row> feats = lake.read(Tables.FEATURES_SUMMARY, "features").where("cycle_type = 'discharge'")
+        .orderBy("cell_id", "cycle_index").collectAsList();
+    double[][] x = new double[feats.size()][];
+    for (int i = 0; i < x.length; i++) {
+      Row f = feats.get(i);
+      x[i] = new double[] {f.<Integer>getAs("cycle_index"), f.<Double>getAs("ambient_temperature_c"),
+          f.<Double>getAs("voltage_mean_v"), f.<Double>getAs("temperature_mean_c")};
+    }
+    double[] again = saved.predict(x);
+    assertEquals(mine.size(), again.length);
+    for (int i = 0; i < again.length; i++) assertEquals(mine.get(i).<Double>getAs("predicted"), again[i], 1e-12);
+  }
+
+  static byte[] assertDoesNotThrowRead(Path p) {
+    try {
+      return Files.readAllBytes(p);
+    } catch (java.io.IOException e) {
+      throw new AssertionError("saved model missing: " + p, e);
+    }
   }
 
   @Test
