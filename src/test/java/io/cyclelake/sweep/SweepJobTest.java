@@ -135,6 +135,22 @@ class SweepJobTest {
   }
 
   @Test
+  void theSweepReportAggregatesFoldMetricsLikeTheJob() {
+    List<Row> agg = SweepReport.aggregate(lake, result.sweepId());
+    assertEquals(6, agg.size());
+    for (SweepJob.SpecSummary s : result.specs()) {
+      Row r = agg.stream().filter(a -> a.getString(0).equals(s.model()) && a.getString(1).equals(s.params()))
+          .findFirst().orElseThrow();
+      assertEquals(s.failed(), r.<Long>getAs("failed").intValue(), s.params());
+      if (s.failed() == 0) {
+        assertEquals(s.maeMean(), r.<Double>getAs("mae_mean"), 1e-12);
+        assertEquals(s.maeSd(), r.<Double>getAs("mae_sd"), 1e-12);
+      }
+    }
+    assertEquals(15, SweepReport.perFold(lake, result.sweepId()).size());
+  }
+
+  @Test
   void ridgeLearnsTheFadeAcrossCells() {
     SweepJob.SpecSummary ridge = result.specs().get(0);
     assertEquals("ridge", ridge.model());
