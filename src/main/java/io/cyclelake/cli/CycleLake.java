@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** The {@code cyclelake} command line: parses, loads config, runs one command, maps failures to exit codes. */
 @Command(name = "cyclelake", mixinStandardHelpOptions = true, version = "cyclelake 0.1.0",
     description = "Battery degradation analytics on Spark and Delta Lake.",
-    subcommands = {DemoCommand.class, IngestCommand.class, ReprocessCommand.class, FeaturesCommand.class, TrainCommand.class,
+    subcommands = {DemoCommand.class, IngestCommand.class, ReprocessCommand.class, FeaturesCommand.class, TrainCommand.class, SweepCommand.class,
         ReportCommand.class, TablesCommand.class, SqlCommand.class, ExportCommand.class})
 public final class CycleLake implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -16,13 +16,41 @@ final class ReportCommand extends LakeCommand {
   @Option(names = "--runs", paramLabel = "N", description = "How many runs (default: cyclelake.report.latest-runs).")
   Integer runs;
 
+  @Option(names = "--sweep", paramLabel = "ID", description = "Print a sweep's test metrics per fold and their "
+      + "mean ± sd per model and settings (best first) instead.")
+  String sweep;
+
   @Override
   int execute() {
+    if (sweep != null) {
+      printSweep(common.openLake(), sweep, System.out);
+      return 0;
+    }
     int n = runs != null ? runs : common.config().getInt("cyclelake.report.latest-runs");
     TextTable t = latestRuns(common.openLake(), n);
     System.out.println("latest " + n + " runs:");
     t.print(System.out);
     return 0;
+  }
+
+  static void printSweep(Lake lake, String id, java.io.PrintStream out) {
+    List<String> fc = List.of("model", "params", "fold", "n", "mae", "rmse", "r2", "max_error", "coverage");
+    TextTable folds = new TextTable(fc);
+    for (Row r : io.cyclelake.sweep.SweepReport.perFold(lake, id)) folds.add(values(r, fc.size()));
+    out.println("sweep " + id + ": test metrics per fold");
+    folds.print(out);
+    List<String> ac = List.of("model", "params", "folds", "failed", "mae_mean", "mae_sd", "rmse_mean", "r2_mean",
+        "coverage_mean", "interval_level");
+    TextTable agg = new TextTable(ac);
+    for (Row r : io.cyclelake.sweep.SweepReport.aggregate(lake, id)) agg.add(values(r, ac.size()));
+    out.println("mean ± sd over folds, best first:");
+    agg.print(out);
+  }
+
+  private static List<Object> values(Row r, int n) {
+    Object[] v = new Object[n];
+    for (int i = 0; i < n; i++) v[i] = r.get(i);
+    return java.util.Arrays.asList(v);
   }
 
   static TextTable latestRuns(Lake lake, int n) {

@@ -75,8 +75,23 @@ public final class Lake {
     rows.write().format("delta").mode("overwrite").option("overwriteSchema", "true").save(path(table));
   }
 
+  /** Appends; columns added to the canonical schema since the table was created are added to it (mergeSchema). */
   public void append(Dataset<Row> rows, String table) {
-    rows.write().format("delta").mode("append").save(path(table));
+    rows.write().format("delta").mode("append").option("mergeSchema", "true").save(path(table));
+  }
+
+  /** Writes a small binary file (a saved model) under the lake root; returns its full path. */
+  public String writeBytes(String relative, byte[] bytes) {
+    Path p = new Path(root + "/" + relative);
+    try {
+      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      try (var out = fs.create(p, true)) {
+        out.write(bytes);
+      }
+      return p.toString();
+    } catch (IOException e) {
+      throw new CycleLakeException(ErrorCode.JOB_FAILED, "cannot write " + p + ": " + e.getMessage(), null, e);
+    }
   }
 
   /** Applies the canonical schema (names, order, types, nullability and column comments) to {@code rows}. */

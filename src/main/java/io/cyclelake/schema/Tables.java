@@ -40,6 +40,9 @@ public final class Tables {
   public static final String ICA_CURVES = "ica_curves";
   public static final String RUNS = "runs";
   public static final String PREDICTIONS = "predictions";
+  /** Sweep results (issue 5): per run (spec × fold), part and cell. */
+  public static final String FOLD_METRICS = "fold_metrics";
+  public static final String FEATURE_IMPORTANCE = "feature_importance";
 
   /** One row per measured sample of a charge or discharge operation. Partitioned by {@code cell_id}. */
   public static final StructType TIMESERIES_SCHEMA = new StructType(new StructField[] {
@@ -263,6 +266,15 @@ public final class Tables {
       f("within_5pct", DoubleType, true, "share of predictions within +-5 % of the actual value"),
       f("features", StringType, false, "comma-separated feature columns"),
       f("config", StringType, false, "effective configuration (JSON, secrets masked)"),
+      f("sweep_id", StringType, true, "sweep the run belongs to (null for `train`)"),
+      f("fold", StringType, true, "fold of the split, e.g. test=B0005 (null for `train`)"),
+      f("params", StringType, true, "the model's hyperparameters of this run (HOCON)"),
+      f("status", StringType, true, "ok | failed (sweeps; a failed run has one row, part = 'none', n = 0)"),
+      f("error", StringType, true, "why the run failed (null when ok)"),
+      f("fit_seconds", DoubleType, true, "wall time of preprocessing, fit and prediction inside the task, s"),
+      f("features_version", LongType, true, "Delta version of features_summary the run read"),
+      f("feature_config_hash_used", StringType, true, "feature_config_hash of the rows the run read"),
+      f("config_hash", StringType, true, "hash of the effective cyclelake configuration"),
   });
 
   /** One row per predicted cycle of a run. */
@@ -273,6 +285,39 @@ public final class Tables {
       f("part", StringType, false, "train | validation | test"),
       f("actual", DoubleType, false, "label"),
       f("predicted", DoubleType, false, "model output"),
+      f("lower", DoubleType, true, "lower bound of the split-conformal interval (null without a validation part)"),
+      f("upper", DoubleType, true, "upper bound of the split-conformal interval (null without a validation part)"),
+  });
+
+  /** One row per sweep run × part × cell (cell_id '*' = all cells of the part). */
+  public static final StructType FOLD_METRICS_SCHEMA = new StructType(new StructField[] {
+      f("run_id", StringType, false, "run id (one spec on one fold)"),
+      f("sweep_id", StringType, false, "sweep id"),
+      f("model", StringType, false, "model name"),
+      f("params", StringType, false, "hyperparameters (HOCON)"),
+      f("fold", StringType, false, "fold name"),
+      f("part", StringType, false, "train | validation | test"),
+      f("cell_id", StringType, false, "cell, or '*' for every cell of the part"),
+      f("n", LongType, false, "rows evaluated"),
+      f("mae", DoubleType, true, "mean absolute error, label units"),
+      f("rmse", DoubleType, true, "root mean squared error, label units"),
+      f("mape_pct", DoubleType, true, "mean absolute percentage error, %"),
+      f("r2", DoubleType, true, "coefficient of determination"),
+      f("max_error", DoubleType, true, "largest absolute error, label units"),
+      f("within_3pct", DoubleType, true, "share of predictions within +-3 % of the actual value"),
+      f("within_5pct", DoubleType, true, "share of predictions within +-5 % of the actual value"),
+      f("interval_level", DoubleType, true, "nominal level of the conformal interval"),
+      f("coverage", DoubleType, true, "share of actual values inside the conformal interval (null without one)"),
+  });
+
+  /** One row per sweep run × feature. */
+  public static final StructType FEATURE_IMPORTANCE_SCHEMA = new StructType(new StructField[] {
+      f("run_id", StringType, false, "run id"),
+      f("sweep_id", StringType, false, "sweep id"),
+      f("model", StringType, false, "model name"),
+      f("feature", StringType, false, "feature column"),
+      f("kind", StringType, false, "abs-coefficient (standardised inputs) | impurity (normalised) | mean-abs-shap"),
+      f("importance", DoubleType, false, "importance of the feature"),
   });
 
   private static StructType concat(StructType... parts) {

@@ -18,7 +18,7 @@ import org.apache.spark.sql.expressions.WindowSpec;
  * Per cell, by cycle order: the first {@code floor(n·train-fraction)} cycles train, the next
  * {@code floor(n·validation-fraction)} validate, the rest test. Later cycles never train a model tested on earlier ones.
  */
-public final class ChronologicalSplit implements Splitter {
+public final class ChronologicalSplit implements Splitter, FoldSplitter {
   @Override
   public String name() {
     return "chronological";
@@ -33,6 +33,25 @@ public final class ChronologicalSplit implements Splitter {
     int train = (int) Math.floor(n * trainFraction + 1e-9);
     int validation = (int) Math.floor(n * validationFraction + 1e-9);
     return new int[] {train, validation, n - train - validation};
+  }
+
+  /** One fold: per cell, the same parts {@link #assign} gives. */
+  @Override
+  public java.util.List<Fold> folds(SplitRows rows, Config settings, long seed) {
+    double tf = settings.getDouble("train-fraction");
+    double vf = settings.getDouble("validation-fraction");
+    sizes(1, tf, vf);
+    java.util.Map<String, java.util.List<Integer>> byCell = new java.util.TreeMap<>();
+    for (int i = 0; i < rows.size(); i++) byCell.computeIfAbsent(rows.cell()[i], c -> new java.util.ArrayList<>()).add(i);
+    byte[] part = new byte[rows.size()];
+    for (java.util.List<Integer> idx : byCell.values()) {
+      idx.sort(java.util.Comparator.comparingInt(i -> rows.cycle()[i]));
+      int[] n = sizes(idx.size(), tf, vf);
+      for (int j = 0; j < idx.size(); j++) {
+        part[idx.get(j)] = j < n[0] ? Fold.TRAIN : j < n[0] + n[1] ? Fold.VALIDATION : Fold.TEST;
+      }
+    }
+    return java.util.List.of(new Fold("chronological=" + tf + "/" + vf, part));
   }
 
   @Override

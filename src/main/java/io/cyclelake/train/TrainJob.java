@@ -99,12 +99,12 @@ public final class TrainJob {
       RegressionMetrics m = e.getValue();
       runRows.add(RowFactory.create(runId, now, req.task(), req.model(), req.split(), cells, e.getKey(), m.n(),
           m.mae(), m.rmse(), m.mapePct(), m.r2(), m.within3pct(), m.within5pct(), String.join(",", req.features()),
-          configJson));
+          configJson, null, null, null, "ok", null, null, null, null, null));
     }
     List<Row> predRows = new ArrayList<>(predicted.size());
     for (Row r : predicted) {
       predRows.add(RowFactory.create(runId, r.getString(0), r.getInt(1), r.getString(2), r.getDouble(3),
-          r.getDouble(4)));
+          r.getDouble(4), null, null));
     }
     progress.step("recording run " + runId);
     String json = runJson(runId, req, cells, metrics, config);
@@ -120,7 +120,7 @@ public final class TrainJob {
    * Discharge cycles with a capacity of at least {@code min-capacity-ah}, labelled with SOH = capacity / reference:
    * the cell's first labelled discharge ({@code initial}) or {@code nominal-capacity-ah} ({@code nominal}).
    */
-  static Dataset<Row> sohLabels(Lake lake, Config soh, List<String> cells, String featureHash) {
+  public static Dataset<Row> sohLabels(Lake lake, Config soh, List<String> cells, String featureHash) {
     Dataset<Row> rows = lake.read(Tables.FEATURES_SUMMARY, "features")
         .where(col("cycle_type").equalTo("discharge").and(col(Tables.FEATURE_HASH).equalTo(featureHash)))
         .withColumnRenamed("capacity_counter_ah", "capacity_ah")

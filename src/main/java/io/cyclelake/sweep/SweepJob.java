@@ -1,0 +1,374 @@
+package io.cyclelake.sweep;
+
+import static org.apache.spark.sql.functions.col;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValue;
+import io.cyclelake.config.ConfigRender;
+import io.cyclelake.errors.CycleLakeException;
+import io.cyclelake.errors.ErrorCode;
+import io.cyclelake.eval.RegressionMetrics;
+import io.cyclelake.internal.Registry;
+import io.cyclelake.jobs.Progress;
+import io.cyclelake.lake.Lake;
+import io.cyclelake.model.TabularModel;
+import io.cyclelake.schema.Tables;
+import io.cyclelake.split.Fold;
+import io.cyclelake.split.FoldSplitter;
+import io.cyclelake.train.TrainJob;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * A sweep: models × hyperparameter grid × folds of a split. The labelled rows are collected on the driver (one row per
+ * discharge), the folds made there, and every (spec, fold) pair runs as one task of one Spark job
+ * ({@link FoldRunner} on the broadcast rows), so a sweep spreads over the executors' cores. The driver collects only
+ * predictions, importances and the saved models, and writes {@code runs}, {@code fold_metrics}, {@code predictions}
+ * and {@code feature_importance}. A task that throws is a failed run, recorded with its error.
+ */
+public final class SweepJob {
+  private SweepJob() {}
+
+  /** Per spec, mean ± sd over folds of the test metrics. */
+  public record SpecSummary(int specIndex, String model, String params, int folds, int failed, double maeMean,
+      double maeSd, double rmseMean, double r2Mean, double coverageMean) {}
+
+  public record Result(String sweepId, int tasks, int failed, List<SpecSummary> specs, double seconds) {}
+
+  public static Result run(Lake lake, Config config, Progress progress) {
+    long t0 = System.nanoTime();
+    Config sw = config.getConfig("cyclelake.sweep");
+    if (!sw.getString("task").equals("soh")) {
+      throw new CycleLakeException(ErrorCode.UNKNOWN_NAME, "no task named '" + sw.getString("task")
+          + "'; known tasks: soh");
+    }
+    String splitName = sw.getString("split");
+    FoldSplitter splitter = Registry.load(FoldSplitter.class, FoldSplitter::name, "split").get(splitName);
+    List<String> features = sw.getStringList("features").isEmpty()
+        ? config.getStringList("cyclelake.train.features") : sw.getStringList("features");
+    long seed = config.getLong("cyclelake.train.seed");
+    double level = sw.getDouble("interval-level");
+    if (!(level > 0 && level < 1)) {
+      throw new CycleLakeException(ErrorCode.CONFIG_INVALID, "sweep.interval-level must be in (0, 1), got " + level);
+    }
+    List<Spec> specs = expand(config, sw);
+    String sweepId = sw.getString("name") + "-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+        .withZone(ZoneOffset.UTC).format(Instant.now()) + "-" + UUID.randomUUID().toString().substring(0, 6);
+
+    progress.step("sweep " + sweepId + ": labelled rows and " + splitName + " folds");
+    long featuresVersion = lake.exists(Tables.FEATURES_SUMMARY) ? lake.version(Tables.FEATURES_SUMMARY) : -1;
+    String featureHash = ConfigRender.hash(config, "cyclelake.features");
+    SweepData data = collect(lake, config, sw.getStringList("cells"), features, featureHash);
+    List<Fold> folds = splitter.folds(data.splitRows(), config.getConfig("cyclelake.split." + splitName), seed);
+    progress.done(data.y().length + " labelled rows of " + data.splitRows().distinctCells().size() + " cells, "
+        + folds.size() + " folds, " + specs.size() + " specs");
+
+    List<TaskSpec> tasks = new ArrayList<>();
+    for (Spec s : specs) {
+      for (int f = 0; f < folds.size(); f++) {
+        tasks.add(new TaskSpec(sweepId + "-s" + s.index + "-f" + f, s.index, s.model, s.params, f,
+            folds.get(f).name(), seed, level));
+      }
+    }
+    progress.step("running " + tasks.size() + " tasks (one per spec and fold) as one Spark job");
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(lake.spark().sparkContext());
+    Broadcast<SweepData> bData = jsc.broadcast(data);
+    Broadcast<List<Fold>> bFolds = jsc.broadcast(folds);
+    AtomicInteger finished = new AtomicInteger();
+    SparkListener listener = new SparkListener() {
+      @Override
+      public void onTaskEnd(SparkListenerTaskEnd e) {
+        int k = finished.incrementAndGet();
+        if (k % Math.max(1, tasks.size() / 10) == 0 || k == tasks.size()) {
+          progress.say("  " + k + "/" + tasks.size() + " tasks finished");
+        }
+      }
+    };
+    lake.spark().sparkContext().addSparkListener(listener);
+    List<TaskResult> results;
+    try {
+      jsc.setJobDescription("cyclelake sweep " + sweepId);
+      results = jsc.parallelize(tasks, tasks.size())
+          .map(t -> FoldRunner.run(bData.value(), bFolds.value().get(t.foldIndex()), t))
+          .collect();
+    } finally {
+      lake.spark().sparkContext().removeSparkListener(listener);
+      bData.unpersist();
+      bFolds.unpersist();
+    }
+    int failed = (int) results.stream().filter(r -> !r.status().equals("ok")).count();
+    progress.done(results.size() + " tasks, " + failed + " failed");
+
+    progress.step("recording sweep " + sweepId);
+    String configJson = ConfigRender.json(config);
+    String configHash = ConfigRender.hash(config, "cyclelake");
+    Timestamp now = Timestamp.from(Instant.now());
+    List<Row> runRows = new ArrayList<>();
+    List<Row> metricRows = new ArrayList<>();
+    List<Row> predRows = new ArrayList<>();
+    List<Row> impRows = new ArrayList<>();
+    String runsDir = config.getString("cyclelake.lake.runs-dir") + "/" + sweepId;
+    for (TaskResult r : results) {
+      TaskSpec t = r.spec();
+      Fold fold = folds.get(t.foldIndex());
+      String cells = String.join(",", new TreeSet<>(usedCells(data, fold)));
+      if (!r.status().equals("ok")) {
+        runRows.add(runRow(t, now, splitName, cells, "none", null, features, configJson, sweepId, r,
+            featuresVersion, featureHash, configHash));
+        continue;
+      }
+      boolean hasInterval = !Double.isNaN(r.halfWidth());
+      Map<String, Map<String, List<Integer>>> byPartCell = new LinkedHashMap<>();
+      for (int k = 0; k < r.rows().length; k++) {
+        int i = r.rows()[k];
+        String part = Fold.partName(fold.part()[i]);
+        byPartCell.computeIfAbsent(part, p -> new TreeMap<>()).computeIfAbsent("*", c -> new ArrayList<>()).add(k);
+        byPartCell.get(part).computeIfAbsent(data.cell()[i], c -> new ArrayList<>()).add(k);
+        Double lo = hasInterval ? r.predicted()[k] - r.halfWidth() : null;
+        Double hi = hasInterval ? r.predicted()[k] + r.halfWidth() : null;
+        predRows.add(RowFactory.create(t.runId(), data.cell()[i], data.cycle()[i], part, data.y()[i],
+            r.predicted()[k], lo, hi));
+      }
+      for (var pe : byPartCell.entrySet()) {
+        for (var ce : pe.getValue().entrySet()) {
+          List<Integer> ks = ce.getValue();
+          double[] a = new double[ks.size()];
+          double[] p = new double[ks.size()];
+          double maxErr = 0;
+          int covered = 0;
+          for (int j = 0; j < a.length; j++) {
+            a[j] = data.y()[r.rows()[ks.get(j)]];
+            p[j] = r.predicted()[ks.get(j)];
+            maxErr = Math.max(maxErr, Math.abs(a[j] - p[j]));
+            if (hasInterval && Math.abs(a[j] - p[j]) <= r.halfWidth()) covered++;
+          }
+          RegressionMetrics m = RegressionMetrics.of(a, p);
+          metricRows.add(RowFactory.create(t.runId(), sweepId, t.model(), t.params(), t.foldName(), pe.getKey(),
+              ce.getKey(), m.n(), m.mae(), m.rmse(), m.mapePct(), m.r2(), maxErr, m.within3pct(), m.within5pct(),
+              level, hasInterval ? (double) covered / a.length : null));
+          if (ce.getKey().equals("*")) {
+            runRows.add(runRow(t, now, splitName, cells, pe.getKey(), m, features, configJson, sweepId, r,
+                featuresVersion, featureHash, configHash));
+          }
+        }
+      }
+      for (int j = 0; j < features.size(); j++) {
+        impRows.add(RowFactory.create(t.runId(), sweepId, t.model(), features.get(j), r.importanceKind(),
+            r.importance()[j]));
+      }
+      if (sw.getBoolean("save-models")) {
+        lake.writeBytes(runsDir + "/" + t.runId() + ".model", new SavedRun(t.runId(), t.model(), features,
+            r.preprocessor(), r.model(), r.halfWidth()).bytes());
+      }
+    }
+    var spark = lake.spark();
+    lake.append(spark.createDataFrame(predRows, Tables.PREDICTIONS_SCHEMA), Tables.PREDICTIONS);
+    lake.append(spark.createDataFrame(metricRows, Tables.FOLD_METRICS_SCHEMA), Tables.FOLD_METRICS);
+    if (!impRows.isEmpty()) {
+      lake.append(spark.createDataFrame(impRows, Tables.FEATURE_IMPORTANCE_SCHEMA), Tables.FEATURE_IMPORTANCE);
+    }
+    // The runs rows go last: a run listed in `runs` has its predictions and metrics in place.
+    lake.append(spark.createDataFrame(runRows, Tables.RUNS_SCHEMA), Tables.RUNS);
+    progress.done(runRows.size() + " runs rows, " + metricRows.size() + " fold_metrics rows, " + predRows.size()
+        + " predictions");
+    return new Result(sweepId, tasks.size(), failed, summarise(specs, results, data, folds),
+        (System.nanoTime() - t0) / 1e9);
+  }
+
+  private static Row runRow(TaskSpec t, Timestamp now, String split, String cells, String part, RegressionMetrics m,
+      List<String> features, String configJson, String sweepId, TaskResult r, long featuresVersion,
+      String featureHash, String configHash) {
+    return RowFactory.create(t.runId(), now, "soh", t.model(), split, cells, part, m == null ? 0L : m.n(),
+        m == null ? null : m.mae(), m == null ? null : m.rmse(), m == null ? null : m.mapePct(),
+        m == null ? null : m.r2(), m == null ? null : m.within3pct(), m == null ? null : m.within5pct(),
+        String.join(",", features), configJson, sweepId, t.foldName(), t.params(), r.status(), r.error(),
+        r.fitSeconds(), featuresVersion, featureHash, configHash);
+  }
+
+  private static List<String> usedCells(SweepData data, Fold fold) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < fold.part().length; i++) if (fold.part()[i] != Fold.UNUSED) out.add(data.cell()[i]);
+    return out;
+  }
+
+  static List<SpecSummary> summarise(List<Spec> specs, List<TaskResult> results, SweepData data, List<Fold> folds) {
+    List<SpecSummary> out = new ArrayList<>();
+    for (Spec s : specs) {
+      List<Double> mae = new ArrayList<>();
+      List<Double> rmse = new ArrayList<>();
+      List<Double> r2 = new ArrayList<>();
+      List<Double> cov = new ArrayList<>();
+      int failed = 0;
+      int n = 0;
+      for (TaskResult r : results) {
+        if (r.spec().specIndex() != s.index) continue;
+        n++;
+        if (!r.status().equals("ok")) {
+          failed++;
+          continue;
+        }
+        Fold fold = folds.get(r.spec().foldIndex());
+        List<double[]> ap = new ArrayList<>();
+        int covered = 0;
+        for (int k = 0; k < r.rows().length; k++) {
+          int i = r.rows()[k];
+          if (fold.part()[i] != Fold.TEST) continue;
+          ap.add(new double[] {data.y()[i], r.predicted()[k]});
+          if (Math.abs(data.y()[i] - r.predicted()[k]) <= r.halfWidth()) covered++;
+        }
+        RegressionMetrics m = RegressionMetrics.of(ap.stream().mapToDouble(v -> v[0]).toArray(),
+            ap.stream().mapToDouble(v -> v[1]).toArray());
+        mae.add(m.mae());
+        rmse.add(m.rmse());
+        r2.add(m.r2());
+        if (!Double.isNaN(r.halfWidth())) cov.add((double) covered / ap.size());
+      }
+      out.add(new SpecSummary(s.index, s.model, s.params, n, failed, mean(mae), sd(mae), mean(rmse), mean(r2),
+          mean(cov)));
+    }
+    return out;
+  }
+
+  static double mean(List<Double> v) {
+    double s = 0;
+    int n = 0;
+    for (double x : v) {
+      if (Double.isNaN(x)) continue;
+      s += x;
+      n++;
+    }
+    return n == 0 ? Double.NaN : s / n;
+  }
+
+  /** Sample standard deviation (n − 1); NaN for fewer than two values. */
+  static double sd(List<Double> v) {
+    double m = mean(v);
+    double s = 0;
+    int n = 0;
+    for (double x : v) {
+      if (Double.isNaN(x)) continue;
+      s += (x - m) * (x - m);
+      n++;
+    }
+    return n < 2 ? Double.NaN : Math.sqrt(s / (n - 1));
+  }
+
+  /** One model with one grid point. */
+  record Spec(int index, String model, String params) {}
+
+  /** Every {@code sweep.models} entry × the cartesian product of its grid, checked against the model's settings. */
+  static List<Spec> expand(Config config, Config sw) {
+    Registry<TabularModel> models = Registry.load(TabularModel.class, TabularModel::name, "model");
+    List<Spec> out = new ArrayList<>();
+    List<? extends Config> entries = sw.getConfigList("models");
+    if (entries.isEmpty()) {
+      throw new CycleLakeException(ErrorCode.CONFIG_INVALID, "sweep.models is empty; list at least one "
+          + "{ model = NAME, grid { ... } } (models: " + String.join(", ", models.names()) + ")");
+    }
+    for (Config e : entries) {
+      if (!e.hasPath("model")) {
+        throw new CycleLakeException(ErrorCode.CONFIG_INVALID, "an entry of sweep.models has no 'model' ("
+            + e.origin().description() + ")");
+      }
+      String name = e.getString("model");
+      models.get(name);
+      Config defaults = config.getConfig("cyclelake.model." + name);
+      List<Map<String, Object>> points = new ArrayList<>();
+      points.add(new LinkedHashMap<>());
+      if (e.hasPath("grid")) {
+        for (Map.Entry<String, ConfigValue> g : new TreeMap<>(e.getObject("grid")).entrySet()) {
+          if (!defaults.hasPath(g.getKey())) {
+            throw new CycleLakeException(ErrorCode.CONFIG_INVALID, "sweep grid of " + name + " names '" + g.getKey()
+                + "', which is not a setting of model." + name + " (" + g.getValue().origin().description()
+                + "); its settings: " + defaults.root().keySet());
+          }
+          Object raw = g.getValue().unwrapped();
+          List<?> values = raw instanceof List<?> l ? l : List.of(raw);
+          List<Map<String, Object>> next = new ArrayList<>();
+          for (Map<String, Object> p : points) {
+            for (Object v : values) {
+              Map<String, Object> q = new LinkedHashMap<>(p);
+              q.put(g.getKey(), v);
+              next.add(q);
+            }
+          }
+          points = next;
+        }
+      }
+      for (Map<String, Object> p : points) {
+        Config full = ConfigFactory.parseMap(quoteKeys(p)).withFallback(defaults).resolve();
+        out.add(new Spec(out.size(), name, full.root().render(ConfigRenderOptions.concise())));
+      }
+    }
+    return out;
+  }
+
+  private static Map<String, Object> quoteKeys(Map<String, Object> p) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    p.forEach((k, v) -> out.put("\"" + k + "\"", v));
+    return out;
+  }
+
+  /** The labelled rows of the cells, features cast to double (null → NaN), ordered by cell and cycle. */
+  static SweepData collect(Lake lake, Config config, List<String> cells, List<String> features, String hash) {
+    var labelled = TrainJob.sohLabels(lake, config.getConfig("cyclelake.train.soh"), cells, hash);
+    List<String> have = List.of(labelled.columns());
+    List<String> missing = features.stream().filter(f -> !have.contains(f)).toList();
+    if (features.isEmpty() || !missing.isEmpty()) {
+      throw new CycleLakeException(ErrorCode.CONFIG_INVALID, "sweep features " + (features.isEmpty() ? "are empty"
+          : "name unknown columns " + missing) + "; available: " + have);
+    }
+    List<Column> cols = new ArrayList<>(List.of(col("cell_id"), col("cycle_index"),
+        col("ambient_temperature_c").cast(DataTypes.DoubleType), col("label")));
+    for (String f : features) cols.add(col(f).cast(DataTypes.DoubleType));
+    List<Row> rows = labelled.select(cols.toArray(Column[]::new)).orderBy("cell_id", "cycle_index").collectAsList();
+    if (rows.isEmpty()) {
+      throw new CycleLakeException(ErrorCode.NO_TRAINING_DATA, "no labelled discharge cycles"
+          + (cells.isEmpty() ? "" : " for cells " + cells) + " with the current feature settings; run `cyclelake "
+          + "ingest` and `cyclelake features` first, and check sweep.cells");
+    }
+    if (!cells.isEmpty()) {
+      TreeSet<String> absent = new TreeSet<>(cells);
+      rows.forEach(r -> absent.remove(r.getString(0)));
+      if (!absent.isEmpty()) {
+        throw new CycleLakeException(ErrorCode.NO_TRAINING_DATA, "sweep.cells " + absent + " have no labelled "
+            + "discharge cycles in features_summary");
+      }
+    }
+    int n = rows.size();
+    String[] cell = new String[n];
+    int[] cycle = new int[n];
+    double[] amb = new double[n];
+    double[] y = new double[n];
+    double[][] x = new double[n][features.size()];
+    for (int i = 0; i < n; i++) {
+      Row r = rows.get(i);
+      cell[i] = r.getString(0);
+      cycle[i] = r.getInt(1);
+      amb[i] = r.isNullAt(2) ? Double.NaN : r.getDouble(2);
+      y[i] = r.getDouble(3);
+      for (int j = 0; j < features.size(); j++) x[i][j] = r.isNullAt(4 + j) ? Double.NaN : r.getDouble(4 + j);
+    }
+    return new SweepData(List.copyOf(features), cell, cycle, amb, y, x);
+  }
+}

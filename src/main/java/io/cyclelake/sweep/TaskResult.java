@@ -1,0 +1,22 @@
+package io.cyclelake.sweep;
+
+import io.cyclelake.model.Preprocessor;
+import java.io.Serializable;
+
+/**
+ * What a task sends back to the driver: predictions of every used row of the fold (train, validation and test), the
+ * conformal half-width, importance and the saved model. {@code status} is {@code failed} with {@code error} set when
+ * the fit threw; the other fields are then null.
+ *
+ * @param rows indices into {@link SweepData} of the predicted rows
+ * @param halfWidth split-conformal half-width, NaN without a validation part (or too few validation rows)
+ */
+public record TaskResult(TaskSpec spec, String status, String error, double fitSeconds, String description,
+    int[] rows, double[] predicted, double halfWidth, double[] importance, String importanceKind, byte[] model,
+    Preprocessor preprocessor) implements Serializable {
+
+  static TaskResult failed(TaskSpec spec, Throwable e, double seconds) {
+    String msg = e.getClass().getSimpleName() + ": " + e.getMessage();
+    return new TaskResult(spec, "failed", msg, seconds, null, null, null, Double.NaN, null, null, null, null);
+  }
+}
