@@ -30,7 +30,8 @@ class DemoEndToEndTest {
     lake = new Lake(TestSpark.get(), dir.resolve("lake").toString());
     String[] out = new String[1];
     demoExit = capture(out, "demo", "--cells", "3", "--cycles", "30", "--lake", lake.root(),
-        "--set", "demo.data-dir=\"" + dir.resolve("data") + "\"");
+        "--set", "demo.data-dir=\"" + dir.resolve("data") + "\"",
+        "--set", "report.dir=\"" + dir.resolve("reports") + "\"");
     demoOut = out[0];
   }
 
@@ -53,6 +54,14 @@ class DemoEndToEndTest {
     assertTrue(demoOut.contains("SYNTHETIC"), demoOut);
     for (String stage : List.of("[1/5]", "[2/5]", "[3/5]", "[4/5]", "[5/5]")) assertTrue(demoOut.contains(stage));
     assertTrue(Files.readString(dir.resolve("data/PROVENANCE.md")).contains("SYNTHETIC"));
+    // The demo ends by writing the dataset and run reports and printing their paths.
+    for (String label : List.of("dataset report: ", "run report: ")) {
+      int at = demoOut.lastIndexOf(label);
+      assertTrue(at >= 0, "no '" + label + "' line: " + demoOut);
+      Path report = Path.of(demoOut.substring(at + label.length()).lines().findFirst().orElseThrow().trim());
+      String html = Files.readString(report);
+      assertTrue(html.contains("id=\"chart-fade-data\"") || html.contains("id=\"chart-parity-data\""), report.toString());
+    }
     assertEquals(3 * 2 * 30, lake.read(Tables.CYCLES, "ingest").count());
     assertEquals(3 * 2 * 30, lake.read(Tables.FEATURES_SUMMARY, "features").count());
     assertEquals(0, lake.read(Tables.QUARANTINE, "ingest").count());

@@ -21,6 +21,7 @@
     consoleError.apply(console, arguments);
   };
 
+  var PALETTE = ['#5470c6', '#91cc75', '#fac858', '#ee6666', '#73c0de', '#3ba272', '#fc8452', '#9a60b4', '#ea7ccc'];
   var VIRIDIS = ['#440154', '#414487', '#2a788e', '#22a884', '#7ad151', '#fde725'];
 
   function fmt(v) {
@@ -80,11 +81,13 @@
       o.yAxis = valueAxis(spec.yLabel);
       o.series = [];
       spec.series.forEach(function (s, i) {
-        o.series.push({ type: 'scatter', name: s.name, data: s.points, symbolSize: 5, progressive: 0, large: false,
+        var color = PALETTE[i % PALETTE.length];
+        o.series.push({ type: 'scatter', name: s.name, data: s.points, itemStyle: { color: color }, symbolSize: 5, progressive: 0, large: false,
           tooltip: { formatter: function (p) { return s.name + '<br>' + spec.xLabel + ': ' + fmt(p.value[0]) + '<br>'
             + spec.yLabel + ': ' + fmt(p.value[1]); } } });
         if (s.intervals && s.intervals.length) {
           o.series.push({ type: 'custom', name: s.name, data: s.intervals, progressive: 0, z: 1,
+            itemStyle: { color: color },
             renderItem: function (params, api) {
               var lo = api.coord([api.value(0), api.value(1)]);
               var hi = api.coord([api.value(0), api.value(2)]);
