@@ -24,6 +24,17 @@
   var PALETTE = ['#5470c6', '#91cc75', '#fac858', '#ee6666', '#73c0de', '#3ba272', '#fc8452', '#9a60b4', '#ea7ccc'];
   var VIRIDIS = ['#440154', '#414487', '#2a788e', '#22a884', '#7ad151', '#fde725'];
 
+  /* The viridis colour of t in [0, 1], interpolated between its stops. */
+  function viridis(t) {
+    t = Math.max(0, Math.min(1, isFinite(t) ? t : 0)) * (VIRIDIS.length - 1);
+    var i = Math.min(Math.floor(t), VIRIDIS.length - 2), f = t - i;
+    var a = parseInt(VIRIDIS[i].slice(1), 16), b = parseInt(VIRIDIS[i + 1].slice(1), 16);
+    var c = [16, 8, 0].map(function (sh) {
+      var x = (a >> sh) & 255, y = (b >> sh) & 255;
+      return Math.round(x + f * (y - x));
+    });
+    return 'rgb(' + c.join(',') + ')';
+  }
   function fmt(v) {
     return typeof v === 'number' ? (Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(4)
       : +v.toPrecision(6)) : v;
@@ -56,11 +67,14 @@
       o.yAxis = valueAxis(spec.yLabel);
       o.series = spec.series.map(function (s) {
         var colored = spec.colorScale && s.colorValue !== undefined;
+        var range = colored ? spec.colorScale.max - spec.colorScale.min : 0;
+        var color = colored ? viridis(range > 0 ? (s.colorValue - spec.colorScale.min) / range : 0) : undefined;
         return {
+          color: color,
           type: 'line', name: s.name, progressive: 0,
           data: s.points.map(function (p) { return colored ? [p[0], p[1], s.colorValue] : p; }),
           showSymbol: !spec.colorScale, showAllSymbol: true, symbolSize: 4,
-          lineStyle: { width: spec.colorScale ? 1.2 : 1.5 },
+          lineStyle: { width: spec.colorScale ? 1.2 : 1.5, color: color },
           tooltip: { formatter: function (p) { return s.name + '<br>' + spec.xLabel + ': ' + fmt(p.value[0]) + '<br>'
             + spec.yLabel + ': ' + fmt(p.value[1]); } }
         };
@@ -69,8 +83,7 @@
         o.tooltip = { trigger: 'axis', confine: true, formatter: function (ps) {
           return spec.xLabel + ': ' + fmt(ps[0].value[0]) + ' (' + ps.length + ' curves)'; } };
         o.visualMap = { type: 'continuous', dimension: 2, min: spec.colorScale.min, max: spec.colorScale.max,
-          calculable: true, realtime: true, right: 10, top: 'middle', text: [spec.colorScale.label + ' ' +
-            spec.colorScale.max, String(spec.colorScale.min)], inRange: { color: VIRIDIS },
+          calculable: true, realtime: true, right: 10, top: 'middle', text: [spec.colorScale.label, ''], inRange: { color: VIRIDIS },
           seriesIndex: o.series.map(function (_, i) { return i; }) };
       }
       return o;
