@@ -111,6 +111,18 @@ class DemoEndToEndTest {
   }
 
   @Test
+  void reportWritesHtmlWhereAskedAndNamesBadRequests() throws Exception {
+    String[] out = new String[1];
+    Path file = dir.resolve("mine/ds.html");
+    assertEquals(0, capture(out, "report", "--dataset", "--cell", "S0002", "--lake", lake.root(), "--out",
+        file.toString()));
+    assertTrue(out[0].contains("dataset report: " + file), out[0]);
+    assertTrue(Files.readString(file).contains("ICA, cell S0002"));
+    assertEquals(3, capture(out, "report", "--run", "no-such-run", "--lake", lake.root()));
+    assertEquals(2, capture(out, "report", "--dataset", "--run", "latest", "--out", "x.html", "--lake", lake.root()));
+  }
+
+  @Test
   void reprocessAfterTheDemoFindsNothingNew() {
     String[] out = new String[1];
     assertEquals(0, capture(out, "reprocess", "--lake", lake.root(),
