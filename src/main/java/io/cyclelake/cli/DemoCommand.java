@@ -64,6 +64,8 @@ final class DemoCommand extends LakeCommand {
     TrainCommand.print(r, System.out);
     p.say("[5/5] report");
     ReportCommand.latestRuns(lake, 3).print(System.out);
+    Path datasetReport = ReportCommand.writeDataset(c, lake, null, null);
+    Path runReport = ReportCommand.writeRun(c, lake, r.runId(), null);
     p.say("");
     p.say(String.format(Locale.ROOT, "demo finished in %.0f s. Data: %s%s", (System.nanoTime() - start) / 1e9, input,
         data == null ? " (SYNTHETIC)" : ""));
@@ -72,6 +74,8 @@ final class DemoCommand extends LakeCommand {
     p.say("  jobs/cyclelake sql \"select cell_id, count(*) as cycles, min(capacity_ah), max(capacity_ah) "
         + "from cycles where cycle_type = 'discharge' group by cell_id order by cell_id\"");
     p.say("  jobs/cyclelake report");
+    p.say("dataset report: " + datasetReport);
+    p.say("run report: " + runReport);
     return 0;
   }
 }

@@ -2,7 +2,15 @@ package io.cyclelake.cli;
 
 import static org.apache.spark.sql.functions.col;
 
+import com.typesafe.config.Config;
+import io.cyclelake.config.ConfigRender;
+import io.cyclelake.errors.CycleLakeException;
+import io.cyclelake.errors.ErrorCode;
 import io.cyclelake.lake.Lake;
+import io.cyclelake.report.DatasetReport;
+import io.cyclelake.report.RunReport;
+import io.cyclelake.report.html.HtmlPage;
+import java.nio.file.Path;
 import io.cyclelake.report.TextTable;
 import io.cyclelake.schema.Tables;
 import java.util.List;
@@ -11,7 +19,11 @@ import org.apache.spark.sql.Row;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "report", mixinStandardHelpOptions = true, description = "Print the metrics of the latest runs.")
+@Command(name = "report", mixinStandardHelpOptions = true, description = {
+    "Print the metrics of the latest runs or of a sweep, or write self-contained HTML reports:",
+    "  --sweep ID         per-fold test metrics and mean ± sd per model (text)",
+    "  --dataset          cells, capacity fade, ICA curves over life, quarantine, file manifest",
+    "  --run ID|latest    metrics, predicted vs actual, residuals by cell and cycle, feature importance"})
 final class ReportCommand extends LakeCommand {
   @Option(names = "--runs", paramLabel = "N", description = "How many runs (default: cyclelake.report.latest-runs).")
   Integer runs;
@@ -20,10 +32,35 @@ final class ReportCommand extends LakeCommand {
       + "mean ± sd per model and settings (best first) instead.")
   String sweep;
 
+  @Option(names = "--dataset", description = "Write the dataset report (HTML).")
+  boolean dataset;
+
+  @Option(names = "--run", paramLabel = "ID", description = "Write the report of run ID, or of the latest run (HTML).")
+  String run;
+
+  @Option(names = "--out", paramLabel = "FILE",
+      description = "Where to write the one report asked for (default: cyclelake.report.dir/dataset.html or "
+          + "run-<id>.html).")
+  Path out;
+
+  @Option(names = "--cell", paramLabel = "CELL", description = "Cell whose ICA curves the dataset report draws "
+      + "(default: cyclelake.report.ica-cell, else the first).")
+  String cell;
+
   @Override
   int execute() {
     if (sweep != null) {
       printSweep(common.openLake(), sweep, System.out);
+      return 0;
+    }
+    if (dataset || run != null) {
+      if (dataset && run != null && out != null) {
+        throw new CycleLakeException(ErrorCode.CONFIG_INVALID, "--out names one file but both --dataset and --run "
+            + "were given; write them one at a time or leave --out out");
+      }
+      Lake lake = common.openLake();
+      if (dataset) System.out.println("dataset report: " + writeDataset(common.config(), lake, cell, out));
+      if (run != null) System.out.println("run report: " + writeRun(common.config(), lake, run, out));
       return 0;
     }
     int n = runs != null ? runs : common.config().getInt("cyclelake.report.latest-runs");
@@ -51,6 +88,22 @@ final class ReportCommand extends LakeCommand {
     Object[] v = new Object[n];
     for (int i = 0; i < n; i++) v[i] = r.get(i);
     return java.util.Arrays.asList(v);
+  }
+
+  /** Writes the dataset report to {@code out} (null = the report folder) and returns its path. */
+  static Path writeDataset(Config c, Lake lake, String cell, Path out) {
+    Config r = c.getConfig("cyclelake.report");
+    String ica = cell != null ? cell : r.getString("ica-cell").isEmpty() ? null : r.getString("ica-cell");
+    HtmlPage page = DatasetReport.build(lake, new DatasetReport.Options(ica, r.getString("ica-cycle-type"),
+        r.getInt("ica-max-curves"), r.getInt("quarantine-examples"), ConfigRender.hash(c, "cyclelake.features")));
+    return page.write(out != null ? out : Path.of(r.getString("dir"), "dataset.html"));
+  }
+
+  /** Writes the report of run {@code id} ({@code latest} = the newest) and returns its path. */
+  static Path writeRun(Config c, Lake lake, String id, Path out) {
+    String runId = RunReport.resolve(lake, id);
+    return RunReport.build(lake, runId).write(out != null ? out
+        : Path.of(c.getString("cyclelake.report.dir"), "run-" + runId + ".html"));
   }
 
   static TextTable latestRuns(Lake lake, int n) {

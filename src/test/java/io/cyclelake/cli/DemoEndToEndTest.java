@@ -30,7 +30,8 @@ class DemoEndToEndTest {
     lake = new Lake(TestSpark.get(), dir.resolve("lake").toString());
     String[] out = new String[1];
     demoExit = capture(out, "demo", "--cells", "3", "--cycles", "30", "--lake", lake.root(),
-        "--set", "demo.data-dir=\"" + dir.resolve("data") + "\"");
+        "--set", "demo.data-dir=\"" + dir.resolve("data") + "\"",
+        "--set", "report.dir=\"" + dir.resolve("reports") + "\"");
     demoOut = out[0];
   }
 
@@ -53,6 +54,14 @@ class DemoEndToEndTest {
     assertTrue(demoOut.contains("SYNTHETIC"), demoOut);
     for (String stage : List.of("[1/5]", "[2/5]", "[3/5]", "[4/5]", "[5/5]")) assertTrue(demoOut.contains(stage));
     assertTrue(Files.readString(dir.resolve("data/PROVENANCE.md")).contains("SYNTHETIC"));
+    // The demo ends by writing the dataset and run reports and printing their paths.
+    for (String label : List.of("dataset report: ", "run report: ")) {
+      int at = demoOut.lastIndexOf(label);
+      assertTrue(at >= 0, "no '" + label + "' line: " + demoOut);
+      Path report = Path.of(demoOut.substring(at + label.length()).lines().findFirst().orElseThrow().trim());
+      String html = Files.readString(report);
+      assertTrue(html.contains("id=\"chart-fade-data\"") || html.contains("id=\"chart-parity-data\""), report.toString());
+    }
     assertEquals(3 * 2 * 30, lake.read(Tables.CYCLES, "ingest").count());
     assertEquals(3 * 2 * 30, lake.read(Tables.FEATURES_SUMMARY, "features").count());
     assertEquals(0, lake.read(Tables.QUARANTINE, "ingest").count());
@@ -99,6 +108,18 @@ class DemoEndToEndTest {
     String[] out = new String[1];
     assertEquals(0, capture(out, "report", "--lake", lake.root()));
     assertTrue(out[0].contains("| soh  | xgboost | chronological | S0001,S0002,S0003 | test"), out[0]);
+  }
+
+  @Test
+  void reportWritesHtmlWhereAskedAndNamesBadRequests() throws Exception {
+    String[] out = new String[1];
+    Path file = dir.resolve("mine/ds.html");
+    assertEquals(0, capture(out, "report", "--dataset", "--cell", "S0002", "--lake", lake.root(), "--out",
+        file.toString()));
+    assertTrue(out[0].contains("dataset report: " + file), out[0]);
+    assertTrue(Files.readString(file).contains("ICA, cell S0002"));
+    assertEquals(3, capture(out, "report", "--run", "no-such-run", "--lake", lake.root()));
+    assertEquals(2, capture(out, "report", "--dataset", "--run", "latest", "--out", "x.html", "--lake", lake.root()));
   }
 
   @Test
