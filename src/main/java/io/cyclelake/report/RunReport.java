@@ -28,8 +28,6 @@ import org.apache.spark.sql.Row;
  * (run_id, feature, importance).
  */
 public final class RunReport {
-  public static final String FOLD_METRICS = "fold_metrics";
-  public static final String FEATURE_IMPORTANCE = "feature_importance";
   static final List<String> METRIC_COLUMNS = List.of("model", "split", "part", "fold", "n", "mae", "rmse", "mape_pct",
       "r2", "within_3pct", "within_5pct", "coverage");
 
@@ -76,13 +74,14 @@ public final class RunReport {
 
   static Section metrics(Lake lake, Dataset<Row> runs, String runId) {
     Section s = new Section("metrics", "Metrics");
+    List<String> cols = present(runs, METRIC_COLUMNS);
     s.text("Metrics of the run per evaluated part (table runs); SOH in fractions of the reference capacity.")
-        .table("metrics-table", present(runs, METRIC_COLUMNS), rows(runs, METRIC_COLUMNS, "part"));
-    if (lake.exists(FOLD_METRICS)) {
-      Dataset<Row> folds = lake.read(FOLD_METRICS, "sweep").where(col("run_id").equalTo(runId));
+        .table("metrics-table", cols, rows(runs, cols, "part"));
+    if (lake.exists(Tables.FOLD_METRICS)) {
+      Dataset<Row> folds = lake.read(Tables.FOLD_METRICS, "sweep").where(col("run_id").equalTo(runId));
       if (!folds.isEmpty()) {
-        s.text("Per fold (table fold_metrics):").table("fold-metrics-table", present(folds, METRIC_COLUMNS),
-            rows(folds, METRIC_COLUMNS, "fold"));
+        List<String> foldCols = present(folds, METRIC_COLUMNS);
+        s.text("Per fold (table fold_metrics):").table("fold-metrics-table", foldCols, rows(folds, foldCols, "fold"));
       }
     }
     return s;
@@ -154,11 +153,11 @@ public final class RunReport {
 
   static Section importance(Lake lake, String runId) {
     Section s = new Section("feature-importance", "Feature importance");
-    if (!lake.exists(FEATURE_IMPORTANCE)) {
+    if (!lake.exists(Tables.FEATURE_IMPORTANCE)) {
       return s.text("The lake has no feature_importance table: this run recorded no feature importance or SHAP "
           + "values.");
     }
-    List<Row> rows = lake.read(FEATURE_IMPORTANCE, "sweep").where(col("run_id").equalTo(runId)).groupBy("feature")
+    List<Row> rows = lake.read(Tables.FEATURE_IMPORTANCE, "sweep").where(col("run_id").equalTo(runId)).groupBy("feature")
         .agg(org.apache.spark.sql.functions.avg(col("importance").cast("double")).as("importance"),
             org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.lit(1)).as("rows"))
         .orderBy(col("importance").desc(), col("feature")).collectAsList();
@@ -193,12 +192,18 @@ public final class RunReport {
     return Arrays.asList(d.columns()).contains(column);
   }
 
+  /** The wanted columns that {@code d} has and that hold a value in at least one of its rows. */
   private static List<String> present(Dataset<Row> d, List<String> wanted) {
-    return wanted.stream().filter(c -> has(d, c)).toList();
+    List<String> cols = wanted.stream().filter(c -> has(d, c)).toList();
+    if (cols.isEmpty()) return cols;
+    Row counts = d.agg(org.apache.spark.sql.functions.count(cols.get(0)),
+        cols.stream().skip(1).map(org.apache.spark.sql.functions::count).toArray(Column[]::new)).first();
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < cols.size(); i++) if (counts.getLong(i) > 0) out.add(cols.get(i));
+    return out;
   }
 
-  private static List<List<Object>> rows(Dataset<Row> d, List<String> wanted, String orderBy) {
-    List<String> cols = present(d, wanted);
+  private static List<List<Object>> rows(Dataset<Row> d, List<String> cols, String orderBy) {
     Dataset<Row> sel = d.select(cols.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new));
     if (orderBy.equals("part") && has(sel, "part")) {
       sel = sel.orderBy(org.apache.spark.sql.functions.expr(

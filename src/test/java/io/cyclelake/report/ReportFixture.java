@@ -18,7 +18,7 @@ import org.apache.spark.sql.types.StructType;
 /**
  * A tiny handwritten lake for the report tests, built once per test JVM: two cells, one NaN in an ICA curve, one
  * discharge without capacity, quarantined rows under two rules, a failed file, two runs (the later one shaped like a
- * sweep's: predictions with lower/upper, a feature_importance table with two folds).
+ * sweep's: predictions with lower/upper, rows in feature_importance).
  */
 final class ReportFixture {
   static final String FEATURE_HASH = ConfigRender.hash(TestSpark.config(), "cyclelake.features");
@@ -85,18 +85,14 @@ final class ReportFixture {
     }
     write(l, runs, Tables.RUNS_SCHEMA, Tables.RUNS);
 
-    StructType predSchema = Tables.PREDICTIONS_SCHEMA.add("lower", DataTypes.DoubleType, true)
-        .add("upper", DataTypes.DoubleType, true);
+    StructType predSchema = Tables.PREDICTIONS_SCHEMA;
     List<Row> preds = new ArrayList<>();
     for (Object[] p : predictions()) preds.add(RowFactory.create(p));
     preds.add(RowFactory.create("r1", "A1", 1, "test", 1.0, 0.5, null, null));
     write(l, preds, predSchema, Tables.PREDICTIONS);
 
-    StructType fiSchema = new StructType().add("run_id", DataTypes.StringType).add("fold", DataTypes.IntegerType)
-        .add("feature", DataTypes.StringType).add("importance", DataTypes.DoubleType);
-    write(l, List.of(RowFactory.create("r2", 0, "voltage_mean_v", 0.6), RowFactory.create("r2", 1, "voltage_mean_v", 0.4),
-        RowFactory.create("r2", 0, "cycle_index", 0.9), RowFactory.create("r2", 1, "cycle_index", 0.7),
-        RowFactory.create("r1", 0, "other", 5.0)), fiSchema, RunReport.FEATURE_IMPORTANCE);
+    write(l, List.of(importance("r2", "voltage_mean_v", 0.5), importance("r2", "cycle_index", 0.8),
+        importance("r1", "other", 5.0)), Tables.FEATURE_IMPORTANCE_SCHEMA, Tables.FEATURE_IMPORTANCE);
     lake = l;
     return l;
   }
@@ -118,8 +114,15 @@ final class ReportFixture {
   }
 
   private static Row run(String id, Timestamp t, String part, double mae) {
-    return RowFactory.create(id, t, "soh", "xgboost", "chronological", "A1,A2", part, 3L, mae, mae * 1.2, mae * 100,
-        0.9, 1.0, 1.0, "voltage_mean_v,cycle_index", "{}");
+    Object[] v = new Object[Tables.RUNS_SCHEMA.size()]; // the sweep's columns (sweep_id, fold, ...) stay null
+    Object[] given = {id, t, "soh", "xgboost", "chronological", "A1,A2", part, 3L, mae, mae * 1.2, mae * 100, 0.9, 1.0,
+        1.0, "voltage_mean_v,cycle_index", "{}"};
+    System.arraycopy(given, 0, v, 0, given.length);
+    return RowFactory.create(v);
+  }
+
+  private static Row importance(String run, String feature, double value) {
+    return RowFactory.create(run, "s1", "xgboost", feature, "mean-abs-shap", value);
   }
 
   private static void addCell(List<Row> rows, String cell, double temp, Double[] capacities) {

@@ -177,7 +177,7 @@ class ReportHtmlTest {
   }
 
   @Test
-  void featureImportanceIsTheMeanOverFoldsLargestFirst() throws Exception {
+  void featureImportanceLargestFirst() throws Exception {
     JsonNode fi = chart(run, "chart-importance");
     assertTrue(fi.get("horizontal").asBoolean());
     assertEquals(List.of("cycle_index", "voltage_mean_v"), texts(fi.get("categories")));

@@ -27,8 +27,10 @@ import java.util.stream.Stream;
  * {@code Channel*} sheet, streamed); a session present as both is recognised as a duplicate and read once. Sessions are folded into one cycle count per cell
  * by {@link SessionFolding}; each Arbin cycle becomes two operations, its charge ({@code cycle_index = 2(c − 1)}) and
  * its discharge ({@code 2(c − 1) + 1}), so cycle indices increase across sessions. A sample belongs to the charge when
- * its current is positive, to the discharge when negative; a rest sample to the phase before it (the charge at the
- * start of a cycle). {@code time_s} counts from the start of the step of the operation's first sample (that sample's
+ * its current is above {@code rest-current-a}, to the discharge when below minus that; a rest sample (smaller
+ * current, either sign) to the phase before it (the charge at the start of a cycle). The band matters: CS2's rest
+ * rows read ±0.4 mA, and a rest row that flipped the phase by its noise would start the discharge a logging
+ * interval early, which coulomb counting then fills with the load current (1.5 mAh too much on CS2). {@code time_s} counts from the start of the step of the operation's first sample (that sample's
  * {@code Test_Time − Step_Time}), so the first sample of a 30 s log sits at up to 30 s. The discharge's {@code capacity_ah} is
  * the increase of Arbin's {@code Discharge_Capacity(Ah)} over the cycle. Arbin files have no temperature.
  *
@@ -38,6 +40,26 @@ import java.util.stream.Stream;
  */
 public final class ArbinReader implements SourceReader {
   private static final long serialVersionUID = 1L;
+
+  private final double restCurrentA;
+
+  /** The registry's instance: no rest band (any non-zero current decides the phase) until {@link #configured}. */
+  public ArbinReader() {
+    this(0);
+  }
+
+  private ArbinReader(double restCurrentA) {
+    if (!(restCurrentA >= 0)) {
+      throw new CycleLakeException(ErrorCode.CONFIG_INVALID, "cyclelake.ingest.arbin.rest-current-a must be >= 0 A, "
+          + "got " + restCurrentA);
+    }
+    this.restCurrentA = restCurrentA;
+  }
+
+  @Override
+  public SourceReader configured(Config settings) {
+    return settings.hasPath("rest-current-a") ? new ArbinReader(settings.getDouble("rest-current-a")) : this;
+  }
 
   @Override
   public String name() {
@@ -117,13 +139,16 @@ public final class ArbinReader implements SourceReader {
     Map<String, double[]> start = new HashMap<>(); // op id -> {first Test_Time, next sample index}
     int[] cycle = {Integer.MIN_VALUE};
     boolean[] charging = {true};
+    int[] previousStep = {Integer.MIN_VALUE};
     ArbinChannelFile.read(path, cell, row -> {
+      boolean firstOfStep = row.stepIndex() != previousStep[0];
+      previousStep[0] = row.stepIndex();
       if (row.cycleIndex() != cycle[0]) {
         cycle[0] = row.cycleIndex();
         charging[0] = true;
       }
-      if (row.currentA() > 0) charging[0] = true;
-      if (row.currentA() < 0) charging[0] = false;
+      if (row.currentA() > restCurrentA) charging[0] = true;
+      if (row.currentA() < -restCurrentA) charging[0] = false;
       String id = opId(file.path(), row.cycleIndex(), charging[0]);
       Operation op = operations.get(id);
       if (op == null) {
@@ -132,8 +157,11 @@ public final class ArbinReader implements SourceReader {
         return;
       }
       // The operation starts where the step of its first row started: Arbin logs a row only every 30 s, so the
-      // first row of a step can come up to 30 s after the step began (its Step_Time says how long after).
-      double[] s = start.computeIfAbsent(id, k -> new double[] {row.testTimeS() - leadIn(row), 0});
+      // first row of a step can come up to 30 s after the step began (its Step_Time says how long after). An
+      // operation whose first row is inside a step (a stray reading of the other sign at the end of a CV charge, as in
+      // CS2_36's session of 2/3/11) starts at that row: the step's earlier time belongs to the other phase.
+      double lead = firstOfStep ? leadIn(row) : 0;
+      double[] s = start.computeIfAbsent(id, k -> new double[] {row.testTimeS() - lead, 0});
       sink.sample(new SampleRecord(cell, op.cycleIndex(), op.cycleType(), (int) s[1]++, row.testTimeS() - s[0],
           row.voltageV(), row.currentA(), null, null, null, file.path(), row.line(), row.stepIndex()));
     }, sink::quarantine);

@@ -66,9 +66,14 @@ class ArbinIngestTest {
     long fromManifest = lake.read(Tables.FILES, "ingest").where("role = 'data'")
         .agg(org.apache.spark.sql.functions.sum("rows_read")).first().getLong(0);
     assertEquals(samples, fromManifest);
-    // Current sign decides the phase: charge samples are never negative, discharge samples never positive.
-    assertEquals(0, lake.read(Tables.TIMESERIES, "ingest")
-        .where("(cycle_type = 'charge' AND current_a < 0) OR (cycle_type = 'discharge' AND current_a > 0)").count());
+    // Current sign decides the phase, rest rows (|I| <= rest-current-a) stay in the phase before them: charge
+    // samples are never below -band, discharge samples never above +band.
+    double band = TestSpark.config().getDouble("cyclelake.ingest.arbin.rest-current-a");
+    assertTrue(band > 0 && band < 0.05, "band " + band);
+    assertEquals(0, lake.read(Tables.TIMESERIES, "ingest").where("(cycle_type = 'charge' AND current_a < -" + band
+        + ") OR (cycle_type = 'discharge' AND current_a > " + band + ")").count());
+    assertTrue(lake.read(Tables.TIMESERIES, "ingest").where("cycle_type = 'charge' AND current_a < 0").count() > 0,
+        "CS2_35 has rest rows with negative noise current inside charges");
   }
 
   @Test
@@ -78,23 +83,23 @@ class ArbinIngestTest {
 
   /**
    * Issue 4: per-cycle discharge capacity by coulomb counting (features_summary) agrees with Arbin's own counter
-   * within 0.5 % (median and 90th percentile over the discharges of more than 0.3 Ah; the rest are cut-short or partial
-   * cycles). Measured: median 0.15 %, 90th percentile 0.24 %, max 0.56 %.
+   * within 0.5 % on every discharge of more than 0.05 Ah (shorter ones are cut-short cycles, where a fixed error of
+   * one logging interval is a large share). Measured on CS2_35: median 0.0007 %, max 0.39 %.
    */
   @Test
   void coulombCountingMatchesTheCyclerCounters() {
     io.cyclelake.features.FeaturesJob.run(lake, TestSpark.config(), Progress.quiet());
     double[] rel = lake.read(Tables.FEATURES_SUMMARY, "features")
-        .where("cycle_type = 'discharge' AND capacity_counter_ah > 0.3")
+        .where("cycle_type = 'discharge' AND capacity_counter_ah > 0.05")
         .select("charge_ah", "capacity_counter_ah").collectAsList().stream()
         .mapToDouble(r -> Math.abs(r.getDouble(0) / r.getDouble(1) - 1)).sorted().toArray();
     double median = rel[rel.length / 2];
-    System.out.printf(java.util.Locale.ROOT, "CS2_35: %d discharges > 0.3 Ah; |coulomb count / counter - 1|: median"
-        + " %.5f, 90th percentile %.5f, max %.5f%n", rel.length, median, rel[(int) (0.9 * (rel.length - 1))],
+    System.out.printf(java.util.Locale.ROOT, "CS2_35: %d discharges > 0.05 Ah; |coulomb count / counter - 1|: median"
+        + " %.6f, 90th percentile %.6f, max %.6f%n", rel.length, median, rel[(int) (0.9 * (rel.length - 1))],
         rel[rel.length - 1]);
     assertTrue(rel.length > 800, rel.length + " discharges");
-    assertTrue(median < 0.005, "median " + median);
-    assertTrue(rel[(int) (0.9 * (rel.length - 1))] < 0.005, "90th percentile " + rel[(int) (0.9 * (rel.length - 1))]);
+    assertTrue(median < 1e-4, "median " + median);
+    assertTrue(rel[rel.length - 1] < 0.005, "max " + rel[rel.length - 1]);
     // The context columns are filled where the source has the data: Arbin reports internal resistance.
     Row ctx = lake.read(Tables.FEATURES_SUMMARY, "features").where("cycle_type = 'discharge' AND cycle_number = 50")
         .first();

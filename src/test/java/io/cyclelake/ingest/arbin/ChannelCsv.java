@@ -32,6 +32,7 @@ final class ChannelCsv {
   private double ec;
   private double ed;
   private double ir;
+  private double stepBegin;
 
   /** @param startSerial Excel serial date at Test_Time 0 */
   ChannelCsv(double startSerial) {
@@ -40,7 +41,13 @@ final class ChannelCsv {
 
   /** A step of {@code rows} logged rows at {@code currentA}, starting now. */
   ChannelCsv step(int stepIndex, double currentA, int rows) {
-    double begin = t;
+    stepBegin = t;
+    return more(stepIndex, currentA, rows);
+  }
+
+  /** {@code rows} more rows of the step begun last (its Step_Time runs on), at {@code currentA}. */
+  ChannelCsv more(int stepIndex, double currentA, int rows) {
+    double begin = stepBegin;
     for (int i = 0; i < rows; i++) {
       t += DT;
       double ah = Math.abs(currentA) * DT / 3600;
