@@ -26,7 +26,7 @@ class NeuralOdeTest {
 
   static NeuralOdeSettings tiny(String solver) {
     return NeuralOdeSettings.from(ConfigFactory.parseString("latent-dim = 2, hidden = 3, encoder-hidden = 2, "
-        + "steps = 3, solver = " + solver + ", dopri5 { rtol = 1e-4, atol = 1e-6 }").withFallback(defaults()));
+        + "steps = 3, solver = " + solver + ", dopri5 { rtol = 1e-4, atol = 1e-6, graph-steps = 6 }").withFallback(defaults()));
   }
 
   /** 4 rows of (time, 2 context features). */
