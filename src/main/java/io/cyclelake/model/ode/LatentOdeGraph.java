@@ -31,7 +31,13 @@ final class LatentOdeGraph {
   private final double[][] a;
   private final double[] b;
 
+  /** Euler/RK4 with {@code steps} steps, dopri5 with {@code dopri5.graph-steps}. */
   LatentOdeGraph(LatentOdeNet net) {
+    this(net, net.settings.solver().equals("dopri5") ? net.settings.graphSteps() : net.settings.steps());
+  }
+
+  /** The solver of the net's settings unrolled over {@code steps} steps. */
+  LatentOdeGraph(LatentOdeNet net, int steps) {
     SameDiffQuiet.install();
     NeuralOdeSettings s = net.settings;
     this.latent = s.latentDim();
@@ -39,20 +45,19 @@ final class LatentOdeGraph {
       case "euler" -> {
         a = new double[][] {{}};
         b = new double[] {1};
-        graphSteps = s.steps();
       }
       case "rk4" -> {
         a = new double[][] {{}, {0.5}, {0, 0.5}, {0, 0, 1}};
         b = new double[] {1.0 / 6, 1.0 / 3, 1.0 / 3, 1.0 / 6};
-        graphSteps = s.steps();
       }
       default -> {
         a = new double[6][];
         for (int i = 0; i < 6; i++) a[i] = Dopri5.matrixRow(i);
         b = Arrays.copyOf(Dopri5.weights(), 6);
-        graphSteps = s.graphSteps();
       }
     }
+    if (steps < 1) throw new IllegalArgumentException("a graph needs at least one step, got " + steps);
+    graphSteps = steps;
     sd = SameDiff.create();
     Map<String, SDVariable> v = new HashMap<>();
     paramNames = new ArrayList<>(net.params.keySet());

@@ -27,13 +27,13 @@ public final class NeuralOdeTrainer {
 
   /** The fitted network and how training went (MSE in label units). */
   public record Result(LatentOdeNet net, int iterations, int bestIteration, double trainMse, double validationMse,
-      int lastGraphSteps, double seconds) {
+      int lastGraphSteps, int graphsBuilt, double seconds) {
     public String describe() {
       return net.settings().describe() + ", " + net.size() + " parameters, " + iterations + " iterations"
           + (Double.isNaN(validationMse) ? "" : " (best at " + bestIteration + ", validation RMSE "
           + String.format("%.4g", Math.sqrt(validationMse)) + ")") + ", train RMSE "
           + String.format("%.4g", Math.sqrt(trainMse)) + (net.settings().solver().equals("dopri5")
-          ? ", last forward pass " + lastGraphSteps + " dopri5 steps" : "");
+          ? ", last forward pass " + lastGraphSteps + " dopri5 steps, " + graphsBuilt + " graphs" : "");
     }
   }
 
@@ -59,13 +59,14 @@ public final class NeuralOdeTrainer {
     if (!(sd > 1e-12)) sd = 1;
 
     LatentOdeNet net = LatentOdeNet.init(s, nf - 1, t0, mean, sd, seed);
-    LatentOdeGraph graph = new LatentOdeGraph(net);
+    boolean adaptive = s.solver().equals("dopri5");
+    Map<Integer, LatentOdeGraph> graphs = new java.util.HashMap<>();
+    LatentOdeGraph graph = adaptive ? null : new LatentOdeGraph(net);
     double[][] ctx = net.context(x);
     double[] tau = net.horizon(x);
     double[] yStd = new double[y.length];
     for (int i = 0; i < y.length; i++) yStd[i] = (y[i] - mean) / sd;
-    boolean adaptive = s.solver().equals("dopri5");
-    double[] fixedH = new double[graph.graphSteps];
+    double[] fixedH = new double[s.steps()];
     Arrays.fill(fixedH, 1.0 / s.steps());
     Map<String, INDArray> feed = adaptive ? null : graph.feed(ctx, tau, fixedH, yStd);
 
@@ -82,13 +83,16 @@ public final class NeuralOdeTrainer {
     int bestIt = 0;
     int sinceBest = 0;
     int it = 0;
-    int lastSteps = graph.graphSteps;
+    int lastSteps = s.steps();
     double loss = Double.NaN;
     while (it < s.iterations()) {
       it++;
       if (adaptive) {
+        // one graph per number of accepted steps (few distinct counts in practice), so no step is computed in vain
         double[] h = chooseSteps(net.withParams(w), ctx, tau, s);
         lastSteps = h.length;
+        graph = graphs.computeIfAbsent(h.length, k -> new LatentOdeGraph(net, k));
+        graph.setParams(w);
         feed = graph.feed(ctx, tau, h, yStd);
       }
       LatentOdeGraph.LossAndGradient lg = graph.lossAndGradient(feed);
@@ -115,7 +119,7 @@ public final class NeuralOdeTrainer {
     LatentOdeNet fitted = net.withParams(chosen);
     double trainMse = mse(fitted.predict(x), y);
     return new Result(fitted, it, best != null ? bestIt : it, trainMse, validate ? bestVal : Double.NaN, lastSteps,
-        (System.nanoTime() - start) / 1e9);
+        adaptive ? graphs.size() : 1, (System.nanoTime() - start) / 1e9);
   }
 
   /**

@@ -48,7 +48,6 @@ class NeuralOdeTest {
       for (int i = 0; i < a.length; i++) a[i] = r.nextGaussian() * 0.8;
     });
     LatentOdeNet net = net0.withParams(w);
-    LatentOdeGraph g = new LatentOdeGraph(net);
     double[][] ctx = net.context(x);
     double[] tau = net.horizon(x);
     double[] h;
@@ -60,6 +59,7 @@ class NeuralOdeTest {
       h = new double[s.steps()];
       Arrays.fill(h, 1.0 / s.steps());
     }
+    LatentOdeGraph g = new LatentOdeGraph(net, h.length);
     Map<String, INDArray> feed = g.feed(ctx, tau, h, yStd);
     LatentOdeGraph.LossAndGradient lg = g.lossAndGradient(feed);
     double eps = 1e-6;
@@ -147,6 +147,18 @@ class NeuralOdeTest {
     assertTrue(r.bestIteration() <= r.iterations());
     assertEquals(r.validationMse(), NeuralOdeTrainer.mse(r.net().predict(x), y), 1e-15,
         "the returned weights are the best validation weights");
+  }
+
+  @Test
+  void dopri5TrainingLowersTheLossWithStepsChosenInTheForwardPass() {
+    double[][] x = tinyX();
+    double[] y = {1.0, 0.95, 0.9, 0.8};
+    NeuralOdeSettings s = tiny("dopri5").withIterations(25);
+    NeuralOdeTrainer.Result first = NeuralOdeTrainer.fit(x, y, null, null, s.withIterations(1), 3);
+    NeuralOdeTrainer.Result r = NeuralOdeTrainer.fit(x, y, null, null, s, 3);
+    System.out.println("neural-ode dopri5: " + r.describe());
+    assertTrue(r.trainMse() < 0.5 * first.trainMse(), r.trainMse() + " vs " + first.trainMse());
+    assertTrue(r.lastGraphSteps() >= 1 && r.graphsBuilt() >= 1);
   }
 
   @Test
