@@ -48,12 +48,6 @@ public record NeuralOdeSettings(int latentDim, int hidden, int encoderHidden, St
         c.getDouble("learning-rate"), c.getDouble("clip-norm"), c.getInt("eval-every"), c.getInt("patience"));
   }
 
-  /** A copy with another solver. */
-  public NeuralOdeSettings withSolver(String s) {
-    return new NeuralOdeSettings(latentDim, hidden, encoderHidden, s, steps, rtol, atol, maxSteps, graphSteps,
-        iterations, learningRate, clipNorm, evalEvery, patience);
-  }
-
   /** A copy with another number of iterations. */
   public NeuralOdeSettings withIterations(int n) {
     return new NeuralOdeSettings(latentDim, hidden, encoderHidden, solver, steps, rtol, atol, maxSteps, graphSteps,
