@@ -118,15 +118,11 @@ public final class LatentOdeNet implements Serializable {
   double[][] context(double[][] x) {
     double[][] c = new double[x.length][];
     for (int i = 0; i < x.length; i++) {
-      if (nContext == 0) {
-        c[i] = new double[] {1};
-      } else {
-        if (x[i].length != nContext + 1) {
-          throw new IllegalArgumentException("row " + i + " has " + x[i].length + " features, the model "
-              + (nContext + 1) + " (time + " + nContext + " context)");
-        }
-        c[i] = java.util.Arrays.copyOfRange(x[i], 1, x[i].length);
+      if (x[i].length != nContext + 1) {
+        throw new IllegalArgumentException("row " + i + " has " + x[i].length + " features, the model "
+            + (nContext + 1) + " (time + " + nContext + " context)");
       }
+      c[i] = nContext == 0 ? new double[] {1} : java.util.Arrays.copyOfRange(x[i], 1, x[i].length);
     }
     return c;
   }
