@@ -42,7 +42,8 @@ class TabularModelsTest {
 
   @Test
   void everyModelIsFoundByName() {
-    assertEquals(Set.of("linear", "ridge", "elasticnet", "random-forest", "gbt", "xgboost"), MODELS.names());
+    assertEquals(Set.of("linear", "ridge", "elasticnet", "random-forest", "gbt", "xgboost", "neural-ode"),
+        MODELS.names());
   }
 
   @Test
@@ -120,7 +121,9 @@ class TabularModelsTest {
     double[][] probe = x(20, 17);
     for (String name : MODELS.names()) {
       TabularModel m = MODELS.get(name);
-      TabularModel.Fitted f = m.fit(x, y, null, null, params(name, ""), 3);
+      // neural-ode: a few iterations suffice to test saving (its fit is tested in NeuralOdeTest)
+      TabularModel.Fitted f = m.fit(x, y, null, null, params(name, name.equals("neural-ode") ? "iterations = 5" : ""),
+          3);
       TabularModel.Fitted back = m.load(f.save());
       assertArrayEquals(f.predict(probe), back.predict(probe), 0.0, name);
     }

@@ -52,8 +52,9 @@ class LeakageTest {
     Fold fold = new LeaveOneCellOut().folds(clean.splitRows(),
         ConfigFactory.parseString("validation-cells = 1"), 1).get(0);
     assertEquals(java.util.Set.of("A"), fold.cells(clean.splitRows(), Fold.TEST));
-    for (String model : List.of("linear", "ridge", "elasticnet", "random-forest", "gbt", "xgboost")) {
-      String params = ConfigFactory.defaultReference().getConfig("cyclelake.model." + model)
+    for (String model : List.of("linear", "ridge", "elasticnet", "random-forest", "gbt", "xgboost", "neural-ode")) {
+      String params = ConfigFactory.parseString(model.equals("neural-ode") ? "iterations = 10, eval-every = 2" : "")
+          .withFallback(ConfigFactory.defaultReference().getConfig("cyclelake.model." + model))
           .withFallback(ConfigFactory.parseString("num-trees = 10, max-iter = 20, num-round = 20"))
           .root().render(ConfigRenderOptions.concise());
       TaskSpec spec = new TaskSpec("r", 0, model, params, 0, fold.name(), 3, 0.9);

@@ -1,0 +1,79 @@
+package io.cyclelake.model.ode;
+
+import com.typesafe.config.Config;
+import io.cyclelake.model.Serialized;
+import io.cyclelake.model.TabularModel;
+import java.io.Serializable;
+
+/**
+ * {@code neural-ode}: the latent neural ODE of {@link LatentOdeNet} behind the tabular model interface, so sweeps
+ * train it one Spark task per fold. Feature 0 is the time (e.g. {@code cycle_number}), the other features are the
+ * encoder's context; the label is SOH. Trained by {@link NeuralOdeTrainer} (SameDiff graph, gradients through the
+ * unrolled solver); predictions and saved models are plain Java (the weights), with no nd4j needed to predict.
+ * Importance: the mean absolute change of the prediction per standard deviation of each feature (central
+ * differences at the rows given to {@link Fitted#importance()}'s fit, i.e. the training rows).
+ */
+public final class NeuralOdeModel implements TabularModel {
+  @Override
+  public String name() {
+    return "neural-ode";
+  }
+
+  @Override
+  public Fitted fit(double[][] x, double[] y, double[][] xVal, double[] yVal, Config params, long seed) {
+    NeuralOdeSettings s = NeuralOdeSettings.from(params);
+    NeuralOdeTrainer.Result r = NeuralOdeTrainer.fit(x, y, xVal, yVal, s, seed);
+    return new FittedOde(r.net(), r.describe(), sensitivity(r.net(), x));
+  }
+
+  @Override
+  public Fitted load(byte[] saved) {
+    return Serialized.read(saved, FittedOde.class, "neural-ode");
+  }
+
+  /** Mean |∂ŷ/∂x_j| over the rows (x standardised, so per standard deviation), by central differences. */
+  static double[] sensitivity(LatentOdeNet net, double[][] x) {
+    int nf = x[0].length;
+    double[] imp = new double[nf];
+    double h = 1e-4;
+    for (int j = 0; j < nf; j++) {
+      double[][] up = new double[x.length][];
+      double[][] dn = new double[x.length][];
+      for (int i = 0; i < x.length; i++) {
+        up[i] = x[i].clone();
+        dn[i] = x[i].clone();
+        up[i][j] += h;
+        dn[i][j] -= h;
+      }
+      double[] pu = net.predict(up);
+      double[] pd = net.predict(dn);
+      double s = 0;
+      for (int i = 0; i < x.length; i++) s += Math.abs(pu[i] - pd[i]) / (2 * h);
+      imp[j] = s / x.length;
+    }
+    return imp;
+  }
+
+  /** A fitted neural ODE: weights, a one-line description and the importance computed at fit time. */
+  public record FittedOde(LatentOdeNet net, String description, double[] importance) implements Fitted, Serializable {
+    @Override
+    public double[] predict(double[][] x) {
+      return net.predict(x);
+    }
+
+    @Override
+    public byte[] save() {
+      return Serialized.bytes(this);
+    }
+
+    @Override
+    public String describe() {
+      return "neural-ode " + description;
+    }
+
+    @Override
+    public String importanceKind() {
+      return "mean-abs-gradient";
+    }
+  }
+}
