@@ -133,7 +133,55 @@ public final class TrainJob {
       default -> throw new CycleLakeException(ErrorCode.CONFIG_INVALID, "train.soh.reference must be 'initial' or "
           + "'nominal', got '" + soh.getString("reference") + "'");
     };
-    return rows.withColumn("label", col("capacity_ah").divide(reference));
+    return withPrecedingCharge(lake, rows.withColumn("label", col("capacity_ah").divide(reference)), featureHash);
+  }
+
+  private static final List<String> KEYS = List.of("cell_id", "cycle_index");
+
+  /** Prefix of the columns that {@link #withPrecedingCharge} adds. */
+  public static final String CHARGE_PREFIX = "charge_";
+
+  /**
+   * Adds to each discharge the features of the cell's latest charge before it: every numeric column of
+   * {@code features_summary} and {@code features_ica} of that charge, named {@code charge_<column>} (null where the
+   * cell has no charge before the discharge). A discharge's own capacity is the label; the charge before it is
+   * what a model may see before the discharge happens.
+   */
+  static Dataset<Row> withPrecedingCharge(Lake lake, Dataset<Row> discharges, String featureHash) {
+    Dataset<Row> summary = lake.read(Tables.FEATURES_SUMMARY, "features")
+        .where(col(Tables.FEATURE_HASH).equalTo(featureHash));
+    Dataset<Row> charges = numericCharge(summary);
+    if (lake.exists(Tables.FEATURES_ICA)) {
+      Dataset<Row> ica = numericCharge(lake.read(Tables.FEATURES_ICA, "features")
+          .where(col(Tables.FEATURE_HASH).equalTo(featureHash)));
+      List<String> have = Arrays.asList(charges.columns());
+      ica = ica.drop(Arrays.stream(ica.columns()).filter(c -> have.contains(c) && !KEYS.contains(c))
+          .toArray(String[]::new));
+      charges = charges.join(ica, Lake.CELL_CYCLE, "left");
+    }
+    for (String c : charges.columns()) {
+      if (!KEYS.contains(c)) charges = charges.withColumnRenamed(c, CHARGE_PREFIX + c);
+    }
+    charges = charges.withColumnRenamed("cycle_index", "preceding_charge_index");
+    Column chargeIndex = org.apache.spark.sql.functions.when(col("cycle_type").equalTo("charge"), col("cycle_index"));
+    Dataset<Row> preceding = summary.select("cell_id", "cycle_index", "cycle_type")
+        .withColumn("preceding_charge_index", org.apache.spark.sql.functions.last(chargeIndex, true).over(
+            Window.partitionBy("cell_id").orderBy("cycle_index").rowsBetween(Window.unboundedPreceding(), -1)))
+        .where(col("cycle_type").equalTo("discharge")).drop("cycle_type");
+    return discharges.join(preceding, Lake.CELL_CYCLE, "left")
+        .join(charges, Lake.keys("cell_id", "preceding_charge_index"), "left");
+  }
+
+  /** Charge rows: cell, cycle and the numeric columns. */
+  private static Dataset<Row> numericCharge(Dataset<Row> table) {
+    List<Column> cols = new ArrayList<>(List.of(col("cell_id"), col("cycle_index")));
+    for (var f : table.schema().fields()) {
+      if (KEYS.contains(f.name()) || f.name().equals(Tables.FEATURE_HASH)) continue;
+      if (f.dataType() instanceof org.apache.spark.sql.types.NumericType) {
+        cols.add(col(f.name()).cast(DataTypes.DoubleType).as(f.name()));
+      }
+    }
+    return table.where(col("cycle_type").equalTo("charge")).select(cols.toArray(Column[]::new));
   }
 
   private static void checkFeatures(Dataset<Row> rows, List<String> features) {

@@ -30,12 +30,13 @@ class SweepJobTest {
   @TempDir static Path dir;
   static Lake lake;
   static SweepJob.Result result;
+  static Config config;
 
   @BeforeAll
   static void sweep() throws java.io.IOException {
     Path failing = Files.writeString(dir.resolve("failing.conf"),
         "cyclelake.sweep.models += { model = \"ridge\", grid { alpha = [-1.0] } }\n");
-    Config config = ConfigLoader.load(Path.of("does-not-exist"),
+    config = ConfigLoader.load(Path.of("does-not-exist"),
         List.of(Path.of("conf/sweeps/synthetic-loco.conf"), failing), List.of("spark.master=\"local[2]\""));
     lake = new Lake(TestSpark.get(), dir.resolve("lake").toString());
     writeFeatures(lake, ConfigRender.hash(config, "cyclelake.features"));
@@ -58,12 +59,28 @@ class SweepJobTest {
     for (int c = 0; c < 3; c++) {
       for (int k = 0; k < 40; k++) {
         double cap = 2.0 * (1 - (0.003 + 0.0002 * c) * k);
-        rows.add(RowFactory.create(cells[c], 2 * k, "charge", null, temps[c], 3.9, temps[c] + 2, hash));
+        rows.add(RowFactory.create(cells[c], 2 * k, "charge", null, temps[c], 3.9 + 0.001 * k, temps[c] + 2, hash));
         rows.add(RowFactory.create(cells[c], 2 * k + 1, "discharge", cap, temps[c], 3.4 + 0.1 * cap / 2
             + 0.002 * Math.sin(k), temps[c] + 5, hash));
       }
     }
     lake.overwrite(TestSpark.get().createDataFrame(rows, schema), Tables.FEATURES_SUMMARY);
+  }
+
+  @Test
+  void eachDischargeCarriesTheFeaturesOfTheChargeBeforeIt() {
+    List<Row> rows = io.cyclelake.train.TrainJob.sohLabels(lake, config.getConfig("cyclelake.train.soh"),
+        List.of("S02"), ConfigRender.hash(config, "cyclelake.features")).orderBy("cycle_index").collectAsList();
+    assertEquals(40, rows.size());
+    for (int k = 0; k < 40; k++) {
+      Row r = rows.get(k);
+      assertEquals(2 * k + 1, r.<Integer>getAs("cycle_index"));
+      assertEquals(2 * k, r.<Integer>getAs("preceding_charge_index"));
+      assertEquals(3.9 + 0.001 * k, r.<Double>getAs("charge_voltage_mean_v"), 1e-12);
+      assertEquals(26.0, r.<Double>getAs("charge_temperature_mean_c"), 1e-12);
+      assertEquals(3.4 + 0.1 * r.<Double>getAs("capacity_ah") / 2 + 0.002 * Math.sin(k), r.<Double>getAs("voltage_mean_v"),
+          1e-12, "the discharge's own columns stay as they are");
+    }
   }
 
   @Test
