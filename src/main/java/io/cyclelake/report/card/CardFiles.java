@@ -54,7 +54,7 @@ public final class CardFiles {
     Path conf = out.resolve(sweepId + ".conf");
     text(conf, "# The configuration sweep " + sweepId + " ran with (table runs, column config; secrets masked).\n"
         + "# Written by `cyclelake cards`; rerun with: jobs/cyclelake sweep --conf " + conf + "\n"
-        + config.get(0).getString(0) + "\n");
+        + "cyclelake = " + config.get(0).getString(0) + "\n");
     List<Written> written = new ArrayList<>();
     for (ModelCard.Spec spec : specs) {
       Section s = ModelCard.build(lake, spec, conf.toString());

@@ -107,11 +107,15 @@ public final class ModelCard {
         .cache();
     folds(s, runs, preds, status);
     Dataset<Row> withTemp = trainingData(s, lake, head, preds);
-    metrics(s, lake, spec);
-    worst(s, lake, spec, withTemp);
+    Dataset<Row> fm = lake.read(Tables.FOLD_METRICS, "sweep").where(col("run_id").isin(spec.runIds().toArray()))
+        .cache();
+    metrics(s, fm);
+    worst(s, fm, withTemp);
     importance(s, lake, spec);
     use(s, withTemp, head);
     reproduce(s, head, spec, reproduceConf);
+    withTemp.unpersist();
+    fm.unpersist();
     preds.unpersist();
     runs.unpersist();
     return s;
@@ -125,20 +129,21 @@ public final class ModelCard {
     }
   }
 
+  /** A setting of the stored configuration (runs.config holds the {@code cyclelake} subtree), or null. */
   private static String at(JsonNode config, String path) {
-    JsonNode n = config;
+    JsonNode n = config.has("cyclelake") ? config.get("cyclelake") : config;
     for (String p : path.split("\\.")) n = n == null ? null : n.get(p);
     return n == null || n.isNull() ? null : n.isValueNode() ? n.asText() : n.toString();
   }
 
   private static void task(Section s, Lake lake, Row head, JsonNode config, Spec spec) {
     s.heading("Task and label");
-    String ref = at(config, "cyclelake.train.soh.reference");
-    String label = "nominal".equals(ref) ? "the nominal capacity " + at(config, "cyclelake.train.soh.nominal-capacity-ah")
+    String ref = at(config, "train.soh.reference");
+    String label = "nominal".equals(ref) ? "the nominal capacity " + at(config, "train.soh.nominal-capacity-ah")
         + " Ah (train.soh.nominal-capacity-ah)" : "the capacity of the cell's first labelled discharge";
     s.text("Task " + head.getAs("task") + ": state of health of a discharge = its capacity (features_summary."
         + "capacity_counter_ah, the cycler's own count) divided by " + label + " (train.soh.reference = " + ref
-        + "). Discharges with a capacity below " + at(config, "cyclelake.train.soh.min-capacity-ah")
+        + "). Discharges with a capacity below " + at(config, "train.soh.min-capacity-ah")
         + " Ah (train.soh.min-capacity-ah) are not labelled. One row per labelled discharge.");
   }
 
@@ -149,8 +154,8 @@ public final class ModelCard {
     t.add(Arrays.asList("hyperparameters (model." + spec.model() + ")", spec.params()));
     t.add(Arrays.asList("features", head.getAs("features")));
     t.add(Arrays.asList("preprocessing", "mean imputer and standard scaler fitted on each fold's training rows"));
-    t.add(Arrays.asList("seed (train.seed)", at(config, "cyclelake.train.seed")));
-    t.add(Arrays.asList("interval level (sweep.interval-level)", at(config, "cyclelake.sweep.interval-level")));
+    t.add(Arrays.asList("seed (train.seed)", at(config, "train.seed")));
+    t.add(Arrays.asList("interval level (sweep.interval-level)", at(config, "sweep.interval-level")));
     t.add(Arrays.asList("config_hash", head.getAs("config_hash")));
     s.table("card-model", List.of("setting", "value"), t);
   }
@@ -193,7 +198,7 @@ public final class ModelCard {
             countDistinct("cell_id", "cycle_index").as("discharges"),
             min("ambient_temperature_c").as("t_min"), max("ambient_temperature_c").as("t_max"),
             org.apache.spark.sql.functions.concat_ws(", ", org.apache.spark.sql.functions.array_sort(
-                collect_set(col("ambient_temperature_c").cast("string")))).as("temps"),
+                collect_set(col("ambient_temperature_c"))).cast("array<string>")).as("temps"),
             min("actual").as("soh_min"), max("actual").as("soh_max"))
         .orderBy(org.apache.spark.sql.functions.expr(
             "CASE part WHEN 'train' THEN 0 WHEN 'validation' THEN 1 ELSE 2 END")).collectAsList();
@@ -225,9 +230,8 @@ public final class ModelCard {
     return joined;
   }
 
-  private static void metrics(Section s, Lake lake, Spec spec) {
+  private static void metrics(Section s, Dataset<Row> fm) {
     s.heading("Metrics per fold and per cell");
-    Dataset<Row> fm = lake.read(Tables.FOLD_METRICS, "sweep").where(col("run_id").isin(spec.runIds().toArray()));
     List<Row> folds = fm.where(col("cell_id").equalTo("*")).select("fold", "part", "n", "mae", "rmse", "r2",
             "max_error", "within_5pct", "interval_level", "coverage")
         .orderBy(col("part").desc(), col("fold")).collectAsList();
@@ -252,10 +256,9 @@ public final class ModelCard {
         "coverage"), c);
   }
 
-  private static void worst(Section s, Lake lake, Spec spec, Dataset<Row> withTemp) {
+  private static void worst(Section s, Dataset<Row> fm, Dataset<Row> withTemp) {
     s.heading("Where it does worst");
-    List<Row> cells = lake.read(Tables.FOLD_METRICS, "sweep").where(col("run_id").isin(spec.runIds().toArray())
-            .and(col("cell_id").notEqual("*")).and(col("part").equalTo("test")))
+    List<Row> cells = fm.where(col("cell_id").notEqual("*").and(col("part").equalTo("test")))
         .orderBy(col("mae").desc(), col("cell_id")).limit(3).select("cell_id", "fold", "mae", "max_error", "coverage")
         .collectAsList();
     List<List<Object>> t = new ArrayList<>();
