@@ -22,6 +22,12 @@ import io.cyclelake.report.html.Html;
 import io.cyclelake.report.html.Section;
 import io.cyclelake.schema.Tables;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
@@ -54,8 +60,20 @@ public final class ModelCard {
   public static List<Spec> specs(Lake lake, String sweepId) {
     List<Row> rows = lake.read(Tables.RUNS, "sweep").where(col("sweep_id").equalTo(sweepId))
         .select("run_id", "model", "params").distinct().orderBy("run_id").collectAsList();
+    return specsOf(lake, rows, sweepId);
+  }
+
+  /** The specs among {@code runs} rows of {@link SweepRows} (run_id, ..., model at 3, ..., params at 9). */
+  static List<Spec> specs(List<Row> runs, String sweepId) {
+    Map<String, Row> distinct = new TreeMap<>();
+    for (Row r : runs) distinct.putIfAbsent(r.getString(0), org.apache.spark.sql.RowFactory.create(r.getString(0),
+        r.getString(3), r.getString(9)));
+    return specsOf(null, new ArrayList<>(distinct.values()), sweepId);
+  }
+
+  private static List<Spec> specsOf(Lake lake, List<Row> rows, String sweepId) {
     if (rows.isEmpty()) {
-      List<String> known = lake.read(Tables.RUNS, "sweep").where(col("sweep_id").isNotNull()).select("sweep_id")
+      List<String> known = lake == null ? List.of() : lake.read(Tables.RUNS, "sweep").where(col("sweep_id").isNotNull()).select("sweep_id")
           .distinct().orderBy("sweep_id").collectAsList().stream().map(r -> r.getString(0)).toList();
       throw new CycleLakeException(ErrorCode.UNKNOWN_NAME, "no sweep '" + sweepId + "' in " + lake.root()
           + " (table runs); sweeps: " + known);
@@ -85,40 +103,107 @@ public final class ModelCard {
   }
 
   /**
+   * A sweep's rows, read once (one Delta snapshot per table) and shared by the cards of its specs: runs,
+   * fold_metrics, predictions and feature_importance of the sweep; from features_summary at the version the runs
+   * read (their feature settings, discharges), each cycle's ambient temperature and timeseries version; the files
+   * manifest and its version.
+   */
+  public record SweepRows(List<Row> runs, List<Row> foldMetrics, List<Row> predictions, List<Row> importance,
+      Map<String, Object[]> cycles, List<Row> files, long filesVersion) {
+
+    public static SweepRows read(Lake lake, String sweepId) {
+      List<Row> runs = lake.read(Tables.RUNS, "sweep").where(col("sweep_id").equalTo(sweepId))
+          .select("run_id", "created_at", "task", "model", "split", "part", "features", "config", "fold", "params",
+              "status", "error", "features_version", "feature_config_hash_used", "config_hash")
+          .orderBy("run_id").collectAsList();
+      if (runs.isEmpty()) specs(lake, sweepId);
+      List<Row> fm = lake.read(Tables.FOLD_METRICS, "sweep").where(col("sweep_id").equalTo(sweepId))
+          .select("run_id", "fold", "part", "cell_id", "n", "mae", "rmse", "r2", "max_error", "within_5pct",
+              "interval_level", "coverage").collectAsList();
+      List<Row> preds = lake.read(Tables.PREDICTIONS, "sweep").where(col("run_id").startsWith(sweepId + "-s"))
+          .select("run_id", "cell_id", "cycle_index", "part", "actual", "predicted", "lower", "upper")
+          .collectAsList();
+      List<Row> imp = lake.exists(Tables.FEATURE_IMPORTANCE) ? lake.read(Tables.FEATURE_IMPORTANCE, "sweep")
+          .where(col("sweep_id").equalTo(sweepId)).select("run_id", "feature", "kind", "importance").collectAsList()
+          : null;
+      Row head = runs.get(0);
+      Map<String, Object[]> cycles = new HashMap<>();
+      if (!head.isNullAt(12)) {
+        TreeSet<String> cells = new TreeSet<>();
+        preds.forEach(r -> cells.add(r.getString(1)));
+        for (Row r : lake.readVersion(Tables.FEATURES_SUMMARY, head.getLong(12))
+            .where(col(Tables.FEATURE_HASH).equalTo(head.getString(13)).and(col("cycle_type").equalTo("discharge"))
+                .and(col("cell_id").isin(cells.toArray())))
+            .select(col("cell_id"), col("cycle_index"), col("ambient_temperature_c"), col(Tables.INPUT_VERSION))
+            .collectAsList()) {
+          cycles.put(r.getString(0) + "\u0000" + r.getInt(1), new Object[] {r.get(2), r.get(3)});
+        }
+      }
+      List<Row> files = List.of();
+      long filesVersion = -1;
+      if (lake.exists(Tables.FILES)) {
+        filesVersion = lake.version(Tables.FILES);
+        files = lake.readVersion(Tables.FILES, filesVersion).where(col("cells").isNotNull())
+            .select("path", "role", "status", "sha256", "cells").orderBy("path").collectAsList();
+      }
+      return new SweepRows(runs, fm, preds, imp, cycles, files, filesVersion);
+    }
+  }
+
+  /** Cards of every spec of a sweep from one read of its rows. */
+  public static List<Section> buildAll(Lake lake, String sweepId, String reproduceConf) {
+    SweepRows rows = SweepRows.read(lake, sweepId);
+    List<Section> out = new ArrayList<>();
+    for (Spec spec : specs(rows.runs(), sweepId)) out.add(build(rows, spec, reproduceConf));
+    return out;
+  }
+
+  /**
    * The card of {@code spec}. {@code reproduceConf} is the path of the configuration file written beside the card
    * (the runs' own stored configuration), quoted in the command that reproduces the sweep.
    */
-  public static Section build(Lake lake, Spec spec, String reproduceConf) {
-    Dataset<Row> runs = lake.read(Tables.RUNS, "sweep").where(col("run_id").isin(spec.runIds().toArray())).cache();
-    Row head = runs.orderBy("run_id").first();
+  public static Section build(SweepRows all, Spec spec, String reproduceConf) {
+    Set<String> ids = new HashSet<>(spec.runIds());
+    List<Row> runs = all.runs().stream().filter(r -> ids.contains(r.getString(0))).toList();
+    Row head = runs.get(0);
     Section s = new Section("model-card-" + spec.label().replaceAll("[^a-z0-9-]", "-"), "Model card: "
         + spec.sweepId() + " / " + spec.label());
-    List<Row> status = runs.groupBy("run_id", "fold", "status").agg(max("error").as("error"))
-        .orderBy("run_id").collectAsList();
-    long failed = status.stream().filter(r -> !"ok".equals(r.getString(2))).count();
+    // one status row per run: (run_id, fold, status, error)
+    Map<String, Row> byRun = new TreeMap<>();
+    for (Row r : runs) byRun.putIfAbsent(r.getString(0), r);
+    List<Row> status = new ArrayList<>(byRun.values());
+    long failed = status.stream().filter(r -> !"ok".equals(r.getString(10))).count();
     s.text("Spec " + spec.index() + " of sweep " + spec.sweepId() + ": model " + spec.model() + " on "
-        + status.size() + " folds of split " + head.getAs("split") + " (" + failed + " failed), created "
-        + head.getAs("created_at") + ". Generated from the lake by `cyclelake cards`; regenerate it instead of "
-        + "editing it.");
-    JsonNode config = config(head.getAs("config"));
-    task(s, lake, head, config, spec);
+        + status.size() + " folds of split " + head.getString(4) + " (" + failed + " failed), created "
+        + head.get(1) + ". Generated from the lake by `cyclelake cards`; regenerate it instead of editing it.");
+    JsonNode config = config(head.getString(7));
+    task(s, head, config);
     model(s, head, config, spec);
-    Dataset<Row> preds = lake.read(Tables.PREDICTIONS, "sweep").where(col("run_id").isin(spec.runIds().toArray()))
-        .cache();
-    folds(s, runs, preds, status);
-    Dataset<Row> withTemp = trainingData(s, lake, head, preds);
-    Dataset<Row> fm = lake.read(Tables.FOLD_METRICS, "sweep").where(col("run_id").isin(spec.runIds().toArray()))
-        .cache();
+    List<Pred> preds = new ArrayList<>();
+    for (Row r : all.predictions()) {
+      if (!ids.contains(r.getString(0))) continue;
+      Object[] c = all.cycles().get(r.getString(1) + "\u0000" + r.getInt(2));
+      preds.add(new Pred(r.getString(0), r.getString(1), r.getInt(2), r.getString(3), r.getDouble(4),
+          r.getDouble(5), r.isNullAt(6) ? null : r.getDouble(6), r.isNullAt(7) ? null : r.getDouble(7),
+          c == null ? null : (Double) c[0], c == null ? null : (Long) c[1]));
+    }
+    folds(s, preds, status);
+    trainingData(s, all, head, preds);
+    List<Row> fm = all.foldMetrics().stream().filter(r -> ids.contains(r.getString(0))).toList();
     metrics(s, fm);
-    worst(s, fm, withTemp);
-    importance(s, lake, spec);
-    use(s, withTemp, head);
+    worst(s, fm, preds);
+    importance(s, all.importance(), ids);
+    use(s, preds, head);
     reproduce(s, head, spec, reproduceConf);
-    withTemp.unpersist();
-    fm.unpersist();
-    preds.unpersist();
-    runs.unpersist();
     return s;
+  }
+
+  /** One prediction with the ambient temperature and timeseries version of its cycle (null if unknown). */
+  record Pred(String run, String cell, int cycle, String part, double actual, double predicted, Double lower,
+      Double upper, Double ambient, Long tsVersion) {
+    double absError() {
+      return Math.abs(predicted - actual);
+    }
   }
 
   private static JsonNode config(String json) {
@@ -136,12 +221,12 @@ public final class ModelCard {
     return n == null || n.isNull() ? null : n.isValueNode() ? n.asText() : n.toString();
   }
 
-  private static void task(Section s, Lake lake, Row head, JsonNode config, Spec spec) {
+  private static void task(Section s, Row head, JsonNode config) {
     s.heading("Task and label");
     String ref = at(config, "train.soh.reference");
     String label = "nominal".equals(ref) ? "the nominal capacity " + at(config, "train.soh.nominal-capacity-ah")
         + " Ah (train.soh.nominal-capacity-ah)" : "the capacity of the cell's first labelled discharge";
-    s.text("Task " + head.getAs("task") + ": state of health of a discharge = its capacity (features_summary."
+    s.text("Task " + head.getString(2) + ": state of health of a discharge = its capacity (features_summary."
         + "capacity_counter_ah, the cycler's own count) divided by " + label + " (train.soh.reference = " + ref
         + "). Discharges with a capacity below " + at(config, "train.soh.min-capacity-ah")
         + " Ah (train.soh.min-capacity-ah) are not labelled. One row per labelled discharge.");
@@ -152,186 +237,215 @@ public final class ModelCard {
     List<List<Object>> t = new ArrayList<>();
     t.add(Arrays.asList("model", spec.model()));
     t.add(Arrays.asList("hyperparameters (model." + spec.model() + ")", spec.params()));
-    t.add(Arrays.asList("features", head.getAs("features")));
+    t.add(Arrays.asList("features", head.get(6)));
     t.add(Arrays.asList("preprocessing", "mean imputer and standard scaler fitted on each fold's training rows"));
     t.add(Arrays.asList("seed (train.seed)", at(config, "train.seed")));
     t.add(Arrays.asList("interval level (sweep.interval-level)", at(config, "sweep.interval-level")));
-    t.add(Arrays.asList("config_hash", head.getAs("config_hash")));
+    t.add(Arrays.asList("config_hash", head.get(14)));
     s.table("card-model", List.of("setting", "value"), t);
   }
 
-  private static void folds(Section s, Dataset<Row> runs, Dataset<Row> preds, List<Row> status) {
+  private static final List<String> PARTS = List.of("train", "validation", "test");
+
+  private static void folds(Section s, List<Pred> preds, List<Row> status) {
     s.heading("Split and fold membership");
-    List<Row> m = preds.groupBy("run_id", "part").agg(count(lit(1)).as("n"),
-            org.apache.spark.sql.functions.concat_ws(",", org.apache.spark.sql.functions.array_sort(
-                collect_set("cell_id"))).as("cells"))
-        .collectAsList();
     List<List<Object>> t = new ArrayList<>();
     for (Row st : status) {
       String run = st.getString(0);
-      List<Object> row = new ArrayList<>(Arrays.asList(st.getString(1), run, st.getString(2)));
-      for (String part : List.of("train", "validation", "test")) {
-        Row r = m.stream().filter(x -> x.getString(0).equals(run) && x.getString(1).equals(part)).findFirst()
-            .orElse(null);
-        row.add(r == null ? null : r.getString(3));
-        row.add(r == null ? 0L : r.getLong(2));
+      List<Object> row = new ArrayList<>(Arrays.asList(st.get(8), run, st.get(10)));
+      for (String part : PARTS) {
+        TreeSet<String> cells = new TreeSet<>();
+        long n = 0;
+        for (Pred p : preds) {
+          if (p.run().equals(run) && p.part().equals(part)) {
+            cells.add(p.cell());
+            n++;
+          }
+        }
+        row.add(cells.isEmpty() ? null : String.join(",", cells));
+        row.add(n);
       }
-      row.add(st.getString(3));
+      row.add(st.get(11));
       t.add(row);
     }
-    s.text("Cells and labelled discharges per part of each fold (table predictions; the split never puts one cell "
-        + "in two parts of a fold unless the split is per operation):");
+    s.text("Cells and labelled discharges per part of each fold (table predictions):");
     s.table("card-folds", List.of("fold", "run", "status", "train cells", "train n", "validation cells",
         "validation n", "test cells", "test n", "error"), t);
   }
 
-  /** Predictions joined with their ambient temperature from features_summary at the version the runs read. */
-  private static Dataset<Row> trainingData(Section s, Lake lake, Row head, Dataset<Row> preds) {
+  private static void trainingData(Section s, SweepRows all, Row head, List<Pred> preds) {
     s.heading("Training data");
-    Long version = head.getAs("features_version");
-    String hash = head.getAs("feature_config_hash_used");
-    Dataset<Row> fs = lake.readVersion(Tables.FEATURES_SUMMARY, version)
-        .where(col(Tables.FEATURE_HASH).equalTo(hash).and(col("cycle_type").equalTo("discharge")))
-        .select(col("cell_id"), col("cycle_index"), col("ambient_temperature_c"), col(Tables.INPUT_VERSION));
-    Dataset<Row> joined = preds.join(fs, Lake.CELL_CYCLE, "left").cache();
-    List<Row> byPart = joined.groupBy("part").agg(countDistinct("cell_id").as("cells"),
-            countDistinct("cell_id", "cycle_index").as("discharges"),
-            min("ambient_temperature_c").as("t_min"), max("ambient_temperature_c").as("t_max"),
-            org.apache.spark.sql.functions.concat_ws(", ", org.apache.spark.sql.functions.array_sort(
-                collect_set(col("ambient_temperature_c"))).cast("array<string>")).as("temps"),
-            min("actual").as("soh_min"), max("actual").as("soh_max"))
-        .orderBy(org.apache.spark.sql.functions.expr(
-            "CASE part WHEN 'train' THEN 0 WHEN 'validation' THEN 1 ELSE 2 END")).collectAsList();
     List<List<Object>> t = new ArrayList<>();
-    for (Row r : byPart) t.add(Arrays.asList(r.get(0), r.get(1), r.get(2), r.get(5), r.get(6), r.get(7)));
+    for (String part : PARTS) {
+      List<Pred> in = preds.stream().filter(p -> p.part().equals(part)).toList();
+      if (in.isEmpty()) continue;
+      TreeSet<String> cells = new TreeSet<>();
+      Set<String> cycles = new HashSet<>();
+      TreeSet<Double> temps = new TreeSet<>();
+      for (Pred p : in) {
+        cells.add(p.cell());
+        cycles.add(p.cell() + "\u0000" + p.cycle());
+        if (p.ambient() != null) temps.add(p.ambient());
+      }
+      t.add(Arrays.asList(part, (long) cells.size(), (long) cycles.size(), String.join(", ", temps.stream()
+              .map(Html::format).toList()), in.stream().mapToDouble(Pred::actual).min().getAsDouble(),
+          in.stream().mapToDouble(Pred::actual).max().getAsDouble()));
+    }
     s.text("Over all folds, per part (a cell trains in some folds and tests in one): distinct cells, distinct "
         + "labelled discharges, ambient temperatures (features_summary) and the range of the SOH label.");
     s.table("card-data", List.of("part", "cells", "discharges", "ambient °C", "SOH min", "SOH max"), t);
-    List<Row> ts = joined.select(Tables.INPUT_VERSION).distinct().orderBy(Tables.INPUT_VERSION).collectAsList();
-    s.text("Table versions: features_summary version " + version + ", feature_config_hash " + hash
+    TreeSet<Long> ts = new TreeSet<>();
+    preds.forEach(p -> {
+      if (p.tsVersion() != null) ts.add(p.tsVersion());
+    });
+    s.text("Table versions: features_summary version " + head.get(12) + ", feature_config_hash " + head.get(13)
         + "; those feature rows were computed from timeseries version(s) " + String.join(", ", ts.stream()
-        .map(r -> String.valueOf(r.get(0))).toList()) + ".");
+        .map(String::valueOf).toList()) + ".");
     TreeSet<String> cells = new TreeSet<>();
-    for (Row r : preds.select("cell_id").distinct().collectAsList()) cells.add(r.getString(0));
-    if (lake.exists(Tables.FILES)) {
-      long filesVersion = lake.version(Tables.FILES);
-      Dataset<Row> files = lake.readVersion(Tables.FILES, filesVersion);
-      List<Row> fr = files.where(col("cells").isNotNull()).select("path", "role", "status", "sha256", "cells")
-          .orderBy("path").collectAsList().stream().filter(r -> {
-            for (String c : r.getString(4).split(",")) if (cells.contains(c)) return true;
-            return false;
-          }).toList();
+    preds.forEach(p -> cells.add(p.cell()));
+    if (all.filesVersion() >= 0) {
       List<List<Object>> f = new ArrayList<>();
-      for (Row r : fr) f.add(Arrays.asList(r.get(0), r.get(1), r.get(2), r.get(3)));
-      s.text("Raw files holding rows of these " + cells.size() + " cells (table files, version " + filesVersion
-          + "; a listing file may hold other cells too), with their SHA-256:");
+      for (Row r : all.files()) {
+        if (Arrays.stream(r.getString(4).split(",")).anyMatch(cells::contains)) {
+          f.add(Arrays.asList(r.get(0), r.get(1), r.get(2), r.get(3)));
+        }
+      }
+      s.text("Raw files holding rows of these " + cells.size() + " cells (table files, version "
+          + all.filesVersion() + "; a listing file may hold other cells too), with their SHA-256:");
       s.table("card-files", List.of("path", "role", "status", "sha256"), f);
     }
-    return joined;
   }
 
-  private static void metrics(Section s, Dataset<Row> fm) {
+  private static final Comparator<Row> PART_DESC_FOLD = Comparator.<Row, String>comparing(r -> r.getString(2))
+      .reversed().thenComparing(r -> r.getString(1));
+
+  private static void metrics(Section s, List<Row> fm) {
     s.heading("Metrics per fold and per cell");
-    List<Row> folds = fm.where(col("cell_id").equalTo("*")).select("fold", "part", "n", "mae", "rmse", "r2",
-            "max_error", "within_5pct", "interval_level", "coverage")
-        .orderBy(col("part").desc(), col("fold")).collectAsList();
     List<List<Object>> t = new ArrayList<>();
-    for (Row r : folds) t.add(values(r));
+    fm.stream().filter(r -> r.getString(3).equals("*")).sorted(PART_DESC_FOLD).forEach(r -> t.add(Arrays.asList(
+        r.get(1), r.get(2), r.get(4), r.get(5), r.get(6), r.get(7), r.get(8), r.get(9), r.get(10), r.get(11))));
     s.text("Every part of every fold (table fold_metrics, all cells of the part). Coverage is the share of actual "
         + "values inside the split-conformal interval of the nominal level (empty without a validation part).");
     s.table("card-fold-metrics", List.of("fold", "part", "n", "MAE", "RMSE", "R²", "max error", "within ±5 %",
         "interval level", "coverage"), t);
-    Row agg = fm.where(col("cell_id").equalTo("*").and(col("part").equalTo("test"))).agg(count(lit(1)),
-        avg("mae"), stddev_samp("mae"), avg("rmse"), avg("r2"), avg("coverage")).first();
-    s.text("Test part, mean over " + agg.getLong(0) + " folds: MAE " + Html.format(agg.get(1)) + " (sd "
-        + Html.format(agg.get(2)) + "), RMSE " + Html.format(agg.get(3)) + ", R² " + Html.format(agg.get(4))
-        + ", coverage " + Html.format(agg.get(5)) + ".");
-    List<Row> cells = fm.where(col("cell_id").notEqual("*").and(col("part").equalTo("test")))
-        .select("cell_id", "fold", "n", "mae", "rmse", "max_error", "interval_level", "coverage")
-        .orderBy("cell_id", "fold").collectAsList();
+    List<Row> test = fm.stream().filter(r -> r.getString(3).equals("*") && r.getString(2).equals("test")).toList();
+    s.text("Test part, mean over " + test.size() + " folds: MAE " + Html.format(mean(test, 5)) + " (sd "
+        + Html.format(sd(test, 5)) + "), RMSE " + Html.format(mean(test, 6)) + ", R² " + Html.format(mean(test, 7))
+        + ", coverage " + Html.format(mean(test, 11)) + ".");
     List<List<Object>> c = new ArrayList<>();
-    for (Row r : cells) c.add(values(r));
+    fm.stream().filter(r -> !r.getString(3).equals("*") && r.getString(2).equals("test"))
+        .sorted(Comparator.<Row, String>comparing(r -> r.getString(3)).thenComparing(r -> r.getString(1)))
+        .forEach(r -> c.add(Arrays.asList(r.get(3), r.get(1), r.get(4), r.get(5), r.get(6), r.get(8), r.get(10),
+            r.get(11))));
     s.text("Test part per cell (table fold_metrics):");
     s.table("card-cell-metrics", List.of("cell", "fold", "n", "MAE", "RMSE", "max error", "interval level",
         "coverage"), c);
   }
 
-  private static void worst(Section s, Dataset<Row> fm, Dataset<Row> withTemp) {
+  /** Mean of the non-null doubles in column {@code i} (null if none), as Spark's avg. */
+  public static Double mean(List<Row> rows, int i) {
+    double[] v = rows.stream().filter(r -> !r.isNullAt(i)).mapToDouble(r -> r.getDouble(i)).toArray();
+    return v.length == 0 ? null : Arrays.stream(v).sum() / v.length;
+  }
+
+  /** Sample standard deviation of the non-null doubles in column {@code i} (null for fewer than two). */
+  public static Double sd(List<Row> rows, int i) {
+    double[] v = rows.stream().filter(r -> !r.isNullAt(i)).mapToDouble(r -> r.getDouble(i)).toArray();
+    if (v.length < 2) return null;
+    double m = Arrays.stream(v).sum() / v.length;
+    double ss = 0;
+    for (double x : v) ss += (x - m) * (x - m);
+    return Math.sqrt(ss / (v.length - 1));
+  }
+
+  private static void worst(Section s, List<Row> fm, List<Pred> preds) {
     s.heading("Where it does worst");
-    List<Row> cells = fm.where(col("cell_id").notEqual("*").and(col("part").equalTo("test")))
-        .orderBy(col("mae").desc(), col("cell_id")).limit(3).select("cell_id", "fold", "mae", "max_error", "coverage")
-        .collectAsList();
     List<List<Object>> t = new ArrayList<>();
-    for (Row r : cells) t.add(values(r));
+    fm.stream().filter(r -> !r.getString(3).equals("*") && r.getString(2).equals("test") && !r.isNullAt(5))
+        .sorted(Comparator.<Row>comparingDouble(r -> -r.getDouble(5)).thenComparing(r -> r.getString(3))).limit(3)
+        .forEach(r -> t.add(Arrays.asList(r.get(3), r.get(1), r.get(5), r.get(8), r.get(11))));
     s.text("Test cells with the largest MAE (table fold_metrics):");
     s.table("card-worst-cells", List.of("cell", "fold", "MAE", "max error", "coverage"), t);
-    Dataset<Row> test = withTemp.where(col("part").equalTo("test"))
-        .withColumn("abs_error", abs(col("predicted").minus(col("actual"))));
-    List<Row> temps = test.groupBy("ambient_temperature_c").agg(count(lit(1)).as("n"), avg("abs_error").as("mae"),
-            max("abs_error").as("max_error"),
-            sum(when(col("lower").isNotNull().and(col("actual").geq(col("lower"))).and(col("actual").leq(col("upper"))),
-                1).otherwise(0)).as("inside"),
-            count(col("lower")).as("with_interval"))
-        .orderBy(col("mae").desc()).collectAsList();
-    List<List<Object>> tt = new ArrayList<>();
-    for (Row r : temps) {
-      long with = r.getLong(5);
-      tt.add(Arrays.asList(r.get(0), r.get(1), r.get(2), r.get(3), with == 0 ? null : r.getLong(4) / (double) with));
+    List<Pred> test = preds.stream().filter(p -> p.part().equals("test")).toList();
+    Map<Double, List<Pred>> byTemp = new HashMap<>();
+    List<Pred> unknown = new ArrayList<>();
+    for (Pred p : test) {
+      if (p.ambient() == null) unknown.add(p);
+      else byTemp.computeIfAbsent(p.ambient(), k -> new ArrayList<>()).add(p);
     }
+    List<List<Object>> tt = new ArrayList<>();
+    List<Map.Entry<Double, List<Pred>>> groups = new ArrayList<>(byTemp.entrySet());
+    if (!unknown.isEmpty()) groups.add(new java.util.AbstractMap.SimpleEntry<>(null, unknown));
+    for (var e : groups) {
+      List<Pred> g = e.getValue();
+      long with = g.stream().filter(p -> p.lower() != null).count();
+      long inside = g.stream().filter(p -> p.lower() != null && p.actual() >= p.lower() && p.actual() <= p.upper())
+          .count();
+      tt.add(Arrays.asList(e.getKey(), (long) g.size(), g.stream().mapToDouble(Pred::absError).sum() / g.size(),
+          g.stream().mapToDouble(Pred::absError).max().getAsDouble(), with == 0 ? null : inside / (double) with));
+    }
+    tt.sort(Comparator.comparingDouble(r -> -(Double) r.get(2)));
     s.text("Test predictions by ambient temperature (table predictions with features_summary's "
         + "ambient_temperature_c), worst first:");
     s.table("card-worst-temperatures", List.of("ambient °C", "n", "MAE", "max error", "coverage"), tt);
-    List<Row> preds = test.orderBy(col("abs_error").desc(), col("cell_id"), col("cycle_index")).limit(5)
-        .select("cell_id", "cycle_index", "actual", "predicted", "abs_error", "run_id").collectAsList();
     List<List<Object>> p = new ArrayList<>();
-    for (Row r : preds) p.add(values(r));
+    test.stream().sorted(Comparator.comparingDouble(Pred::absError).reversed().thenComparing(Pred::cell)
+            .thenComparingInt(Pred::cycle)).limit(5)
+        .forEach(x -> p.add(Arrays.asList(x.cell(), x.cycle(), x.actual(), x.predicted(), x.absError(), x.run())));
     s.text("The 5 test predictions with the largest absolute error:");
     s.table("card-worst-predictions", List.of("cell", "cycle_index", "actual", "predicted", "|error|", "run"), p);
   }
 
-  private static void importance(Section s, Lake lake, Spec spec) {
+  private static void importance(Section s, List<Row> importance, Set<String> ids) {
     s.heading("Feature importance");
-    if (!lake.exists(Tables.FEATURE_IMPORTANCE)) {
+    if (importance == null) {
       s.text("The lake has no feature_importance table.");
       return;
     }
-    List<Row> rows = lake.read(Tables.FEATURE_IMPORTANCE, "sweep").where(col("run_id").isin(spec.runIds().toArray()))
-        .groupBy("feature", "kind").agg(avg("importance").as("mean"), stddev_samp("importance").as("sd"),
-            count(lit(1)).as("folds"))
-        .orderBy(col("mean").desc(), col("feature")).collectAsList();
-    if (rows.isEmpty()) {
+    Map<List<String>, List<Row>> by = new HashMap<>();
+    for (Row r : importance) {
+      if (ids.contains(r.getString(0))) by.computeIfAbsent(List.of(r.getString(1), r.getString(2)),
+          k -> new ArrayList<>()).add(r);
+    }
+    if (by.isEmpty()) {
       s.text("feature_importance has no rows for these runs.");
       return;
     }
     List<List<Object>> t = new ArrayList<>();
-    for (Row r : rows) t.add(values(r));
-    s.text("Mean over folds (table feature_importance; kind " + rows.get(0).getString(1) + ": mean-abs-shap is "
+    by.forEach((k, rows) -> t.add(Arrays.asList(k.get(0), k.get(1), mean(rows, 3), sd(rows, 3),
+        (long) rows.size())));
+    t.sort(Comparator.<List<Object>>comparingDouble(r -> -(Double) r.get(2)).thenComparing(r -> (String) r.get(0)));
+    s.text("Mean over folds (table feature_importance; kind " + t.get(0).get(1) + ": mean-abs-shap is "
         + "the mean |SHAP value| of XGBoost's TreeSHAP, abs-coefficient the |coefficient| on standardised inputs, "
         + "impurity the normalised impurity decrease), largest first:");
     s.table("card-importance", List.of("feature", "kind", "mean", "sd", "folds"), t);
   }
 
-  private static void use(Section s, Dataset<Row> withTemp, Row head) {
+  private static void use(Section s, List<Pred> preds, Row head) {
     s.heading("Intended use and out-of-scope use");
-    Row tr = withTemp.where(col("part").equalTo("train")).agg(min("ambient_temperature_c"),
-        max("ambient_temperature_c"), min("actual"), max("actual"), countDistinct("cell_id")).first();
-    s.text("Intended use: estimating the state of health of a discharge of a cell like the " + tr.get(4)
-        + " training cells, from the features listed above computed with feature_config_hash "
-        + head.getAs("feature_config_hash_used") + ", for comparing models and cells in research.");
-    s.text("Out of scope: ambient temperatures outside " + Html.format(tr.get(0)) + " – " + Html.format(tr.get(1))
-        + " °C (the range seen in training); SOH below " + Html.format(tr.get(2)) + " or above "
-        + Html.format(tr.get(3)) + " (the labels seen in training); other chemistries, formats, protocols or "
-        + "sources than the training cells'; features computed with other settings. The intervals are calibrated "
-        + "on each fold's validation cells: where coverage above is below the nominal level they are too narrow. "
-        + "Not validated for warranty, safety or second-life decisions on its own.");
+    List<Pred> train = preds.stream().filter(p -> p.part().equals("train")).toList();
+    double[] temps = train.stream().filter(p -> p.ambient() != null).mapToDouble(Pred::ambient).toArray();
+    long cells = train.stream().map(Pred::cell).distinct().count();
+    Object tMin = temps.length == 0 ? null : Arrays.stream(temps).min().getAsDouble();
+    Object tMax = temps.length == 0 ? null : Arrays.stream(temps).max().getAsDouble();
+    Object yMin = train.isEmpty() ? null : train.stream().mapToDouble(Pred::actual).min().getAsDouble();
+    Object yMax = train.isEmpty() ? null : train.stream().mapToDouble(Pred::actual).max().getAsDouble();
+    s.text("Intended use: estimating the state of health of a discharge of a cell like the " + cells
+        + " training cells, from the features listed above computed with feature_config_hash " + head.get(13)
+        + ", for comparing models and cells in research.");
+    s.text("Out of scope: ambient temperatures outside " + Html.format(tMin) + " – " + Html.format(tMax)
+        + " °C (the range seen in training); SOH below " + Html.format(yMin) + " or above " + Html.format(yMax)
+        + " (the labels seen in training); other chemistries, formats, protocols or sources than the training "
+        + "cells'; features computed with other settings. The intervals are calibrated on each fold's validation "
+        + "cells: where coverage above is below the nominal level they are too narrow. Not validated for "
+        + "warranty, safety or second-life decisions on its own.");
   }
 
   private static void reproduce(Section s, Row head, Spec spec, String conf) {
     s.heading("How to reproduce");
     s.text("The configuration the sweep ran with (runs.config, secrets masked) is written beside this card as "
-        + conf + ". On a lake whose features_summary is at version " + head.getAs("features_version")
-        + " (feature_config_hash " + head.getAs("feature_config_hash_used") + "), this reruns the sweep, seeded; "
-        + "spec " + spec.index() + " is this card:");
+        + conf + ". On a lake whose features_summary is at version " + head.get(12) + " (feature_config_hash "
+        + head.get(13) + "), this reruns the sweep, seeded; spec " + spec.index() + " is this card:");
     s.preformatted("jobs/cyclelake sweep --conf " + conf);
   }
 

@@ -96,6 +96,11 @@ class CardsTest {
     Files.writeString(results, "# Results\n\nHand-written text stays.\n");
     written = CardFiles.writeSweep(lake, sweepA.sweepId(), out, results);
     System.out.printf("CardsTest: sweep %.1f s, cards %.1f s%n", (t1 - t0) / 1e9, (System.nanoTime() - t1) / 1e9);
+    // The tables as the test's own queries see them (the lake is complete from here on).
+    for (String table : List.of(Tables.FILES, Tables.CYCLES, Tables.QUARANTINE, Tables.FOLD_METRICS,
+        Tables.PREDICTIONS, Tables.FEATURE_IMPORTANCE, Tables.FEATURES_SUMMARY)) {
+      lake.spark().read().format("delta").load(lake.path(table)).createOrReplaceTempView(table);
+    }
   }
 
   static Config withModels(String name, String alphas) {
@@ -315,10 +320,6 @@ class CardsTest {
 
   /** Rows of a Spark SQL query over the lake's tables, formatted as the cards format cells. */
   static List<List<String>> sql(String query) {
-    for (String t : List.of(Tables.FILES, Tables.CYCLES, Tables.QUARANTINE, Tables.FOLD_METRICS,
-        Tables.PREDICTIONS, Tables.FEATURE_IMPORTANCE, Tables.FEATURES_SUMMARY)) {
-      lake.spark().read().format("delta").load(lake.path(t)).createOrReplaceTempView(t);
-    }
     List<List<String>> out = new ArrayList<>();
     for (Row r : lake.spark().sql(query).collectAsList()) {
       List<String> v = new ArrayList<>();
