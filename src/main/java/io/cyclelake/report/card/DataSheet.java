@@ -90,27 +90,38 @@ public final class DataSheet {
     List<Row> fileRows = files.select("path", "role", "status", "size_bytes", "sha256", "rows_read",
         "rows_accepted", "rows_quarantined", "error", "cells").orderBy("path").collectAsList();
 
+    List<Row> byRule = quarantine.groupBy("rule").agg(count(lit(1)).as("rows"), countDistinct("source_file")
+        .as("files"), countDistinct("cell_id").as("cells")).orderBy(col("rows").desc(), col("rule")).collectAsList();
+    Map<String, Long> rules = new LinkedHashMap<>();
+    byRule.forEach(r -> rules.put(r.getString(0), r.getLong(1)));
+    long qRows = rules.values().stream().mapToLong(Long::longValue).sum();
     Section s = new Section("datasheet-" + ds.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9-]", "-"),
         "Data sheet: " + ds);
-    summary(s, cycles, fileRows, quarantine, ds);
+    Row totals = summary(s, cycles, fileRows, qRows, ds);
     provenance(s, fileRows);
     files(s, fileRows);
     cells(s, cycles);
     units(s, lake, versions, cycles);
     validation(s, o.validation());
-    quarantine(s, quarantine, o.examples());
-    quirks(s, cycles, fileRows, quarantine, ds);
-    versions(s, lake, versions, cycles, files, quarantine);
+    quarantine(s, quarantine, byRule, o.examples());
+    quirks(s, totals, fileRows, rules, ds);
+    versions(s, lake, versions, cycles, totals.getLong(1), fileRows.size(), qRows);
     cycles.unpersist();
     return s;
   }
 
-  private static void summary(Section s, Dataset<Row> cycles, List<Row> files, Dataset<Row> q, String ds) {
+  /** Writes the summary; returns the totals row (cells, operations, discharges, charges, impedance, samples,
+   * quarantined, discharges without capacity, with capacity <= 0, charges/discharges without samples, impedance
+   * without points). */
+  private static Row summary(Section s, Dataset<Row> cycles, List<Row> files, long qRows, String ds) {
     Row t = cycles.agg(countDistinct("cell_id"), count(lit(1)),
         count(when(col("cycle_type").equalTo("discharge"), 1)), count(when(col("cycle_type").equalTo("charge"), 1)),
-        count(when(col("cycle_type").equalTo("impedance"), 1)), sum("n_samples"), sum("n_quarantined")).first();
+        count(when(col("cycle_type").equalTo("impedance"), 1)), sum("n_samples"), sum("n_quarantined"),
+        count(when(col("cycle_type").equalTo("discharge").and(col("capacity_ah").isNull()), 1)),
+        count(when(col("cycle_type").equalTo("discharge").and(col("capacity_ah").leq(0)), 1)),
+        count(when(col("cycle_type").isin("charge", "discharge").and(col("n_samples").equalTo(0)), 1)),
+        count(when(col("cycle_type").equalTo("impedance").and(col("n_samples").equalTo(0)), 1))).first();
     long failed = files.stream().filter(r -> !"ok".equals(r.getString(2))).count();
-    long qRows = q.count();
     List<Object> temps = cycles.select("ambient_temperature_c").distinct().orderBy("ambient_temperature_c")
         .collectAsList().stream().map(r -> r.get(0)).toList();
     s.text("Dataset " + ds + " (reader " + ds + "): " + t.getLong(0) + " cells, " + t.getLong(1) + " operations ("
@@ -119,6 +130,7 @@ public final class DataSheet {
         + " raw files (" + failed + " not read cleanly). Ambient temperatures (°C): " + join(temps) + ".");
     s.text("Generated from the lake by `cyclelake datasheet`; regenerate it instead of editing it. Each count "
         + "below is a query on the table version listed under \"Delta table versions\".");
+    return t;
   }
 
   private static void provenance(Section s, List<Row> files) {
@@ -263,10 +275,8 @@ public final class DataSheet {
     s.table("datasheet-validation", List.of("setting", "value"), t);
   }
 
-  private static void quarantine(Section s, Dataset<Row> q, int examples) {
+  private static void quarantine(Section s, Dataset<Row> q, List<Row> byRule, int examples) {
     s.heading("Quarantine");
-    List<Row> byRule = q.groupBy("rule").agg(count(lit(1)).as("rows"), countDistinct("source_file").as("files"),
-        countDistinct("cell_id").as("cells")).orderBy(col("rows").desc(), col("rule")).collectAsList();
     long total = byRule.stream().mapToLong(r -> r.getLong(1)).sum();
     if (total == 0) {
       s.text("No input row of this dataset was quarantined (table quarantine).");
@@ -293,25 +303,20 @@ public final class DataSheet {
         e);
   }
 
-  private static void quirks(Section s, Dataset<Row> cycles, List<Row> files, Dataset<Row> q, String ds) {
+  private static void quirks(Section s, Row c, List<Row> files, Map<String, Long> rules, String ds) {
     s.heading("Known quirks handled");
-    Row c = cycles.agg(
-        count(when(col("cycle_type").equalTo("discharge").and(col("capacity_ah").isNull()), 1)),
-        count(when(col("cycle_type").equalTo("discharge").and(col("capacity_ah").leq(0)), 1)),
-        count(when(col("cycle_type").isin("charge", "discharge").and(col("n_samples").equalTo(0)), 1)),
-        count(when(col("cycle_type").equalTo("impedance").and(col("n_samples").equalTo(0)), 1))).first();
-    long duplicates = q.where(col("rule").equalTo("duplicate-session")).count();
-    long truncated = q.where(col("rule").equalTo("truncated")).count();
+    long duplicates = rules.getOrDefault("duplicate-session", 0L);
+    long truncated = rules.getOrDefault("truncated", 0L);
     long failed = files.stream().filter(r -> !"ok".equals(r.getString(2))).count();
     long notes = files.stream().filter(r -> r.getString(8) != null && r.getString(8).startsWith("note:")).count();
     List<List<Object>> t = new ArrayList<>();
-    t.add(Arrays.asList("missing capacity", c.getLong(0), "discharges whose source gives no capacity "
+    t.add(Arrays.asList("missing capacity", c.getLong(7), "discharges whose source gives no capacity "
         + "(cycles.capacity_ah null, e.g. NASA's `[]`): kept, not labelled for SOH"));
-    t.add(Arrays.asList("capacity <= 0", c.getLong(1), "discharges with a capacity of zero or less: kept as "
+    t.add(Arrays.asList("capacity <= 0", c.getLong(8), "discharges with a capacity of zero or less: kept as "
         + "reported, below train.soh.min-capacity-ah they are not labelled"));
-    t.add(Arrays.asList("operations listed without samples", c.getLong(2), "charges/discharges named in the "
+    t.add(Arrays.asList("operations listed without samples", c.getLong(9), "charges/discharges named in the "
         + "listing whose samples are not in the input (n_samples = 0): kept, with no samples"));
-    t.add(Arrays.asList("impedance operations without points", c.getLong(3), "n_samples = 0"));
+    t.add(Arrays.asList("impedance operations without points", c.getLong(10), "n_samples = 0"));
     t.add(Arrays.asList("duplicate sessions skipped", duplicates, "a session exported twice is read once; the "
         + "copy is a quarantine row with rule duplicate-session"));
     t.add(Arrays.asList("truncated files", truncated, "the cut line is quarantined (rule truncated), the lines "
@@ -335,12 +340,12 @@ public final class DataSheet {
   }
 
   private static void versions(Section s, Lake lake, Map<String, Long> versions, Dataset<Row> cycles,
-      Dataset<Row> files, Dataset<Row> q) {
+      long cycleRows, long fileRows, long qRows) {
     s.heading("Delta table versions");
     Map<String, Long> rows = new LinkedHashMap<>();
-    rows.put(Tables.FILES, files.count());
-    rows.put(Tables.CYCLES, cycles.count());
-    rows.put(Tables.QUARANTINE, q.count());
+    rows.put(Tables.FILES, fileRows);
+    rows.put(Tables.CYCLES, cycleRows);
+    rows.put(Tables.QUARANTINE, qRows);
     List<List<Object>> t = new ArrayList<>();
     for (var e : versions.entrySet()) {
       t.add(Arrays.asList(e.getKey(), e.getValue(), rows.get(e.getKey()), lake.path(e.getKey())));
