@@ -51,15 +51,19 @@ public final class Comparison {
     }
     List<Result> out = new ArrayList<>();
     if (specA) {
-      out.add(compare(lake, spec(lake, a), spec(lake, b), metric, part, alpha));
+      ModelCard.Spec x = spec(lake, a);
+      ModelCard.Spec y = spec(lake, b);
+      List<Row> fm = foldMetrics(lake, List.of(x.sweepId(), y.sweepId()), metric, part);
+      out.add(compare(fm, x, y, metric, part, alpha));
       return out;
     }
     List<ModelCard.Spec> as = ModelCard.specs(lake, a);
     List<ModelCard.Spec> bs = ModelCard.specs(lake, b);
+    List<Row> fm = foldMetrics(lake, List.of(a, b), metric, part);
     for (ModelCard.Spec x : as) {
       for (ModelCard.Spec y : bs) {
         if (x.model().equals(y.model()) && x.params().equals(y.params())) {
-          out.add(compare(lake, x, y, metric, part, alpha));
+          out.add(compare(fm, x, y, metric, part, alpha));
         }
       }
     }
@@ -85,9 +89,10 @@ public final class Comparison {
         + specs.stream().map(s -> "s" + s.index() + " (" + s.model() + " " + s.params() + ")").toList());
   }
 
-  static Result compare(Lake lake, ModelCard.Spec a, ModelCard.Spec b, String metric, String part, double alpha) {
-    Map<String, Double> ma = perFold(lake, a, metric, part);
-    Map<String, Double> mb = perFold(lake, b, metric, part);
+  static Result compare(List<Row> fm, ModelCard.Spec a, ModelCard.Spec b, String metric, String part,
+      double alpha) {
+    Map<String, Double> ma = perFold(fm, a);
+    Map<String, Double> mb = perFold(fm, b);
     List<FoldDiff> folds = new ArrayList<>();
     List<String> unpaired = new ArrayList<>();
     TreeMap<String, Boolean> all = new TreeMap<>();
@@ -121,12 +126,18 @@ public final class Comparison {
     return s;
   }
 
-  private static Map<String, Double> perFold(Lake lake, ModelCard.Spec s, String metric, String part) {
+  /** (run_id, fold, metric) of every fold's {@code part}, all cells, of the sweeps: one read of fold_metrics. */
+  private static List<Row> foldMetrics(Lake lake, List<String> sweeps, String metric, String part) {
+    return lake.read(Tables.FOLD_METRICS, "sweep").where(col("sweep_id").isin(sweeps.toArray())
+        .and(col("cell_id").equalTo("*")).and(col("part").equalTo(part))).select(col("run_id"), col("fold"),
+        col(metric).cast("double")).orderBy("fold").collectAsList();
+  }
+
+  private static Map<String, Double> perFold(List<Row> fm, ModelCard.Spec s) {
+    java.util.Set<String> ids = new java.util.HashSet<>(s.runIds());
     Map<String, Double> out = new LinkedHashMap<>();
-    for (Row r : lake.read(Tables.FOLD_METRICS, "sweep").where(col("run_id").isin(s.runIds().toArray())
-        .and(col("cell_id").equalTo("*")).and(col("part").equalTo(part))).select(col("fold"), col(metric))
-        .orderBy("fold").collectAsList()) {
-      out.put(r.getString(0), r.isNullAt(1) ? Double.NaN : r.getDouble(1));
+    for (Row r : fm) {
+      if (ids.contains(r.getString(0))) out.put(r.getString(1), r.isNullAt(2) ? Double.NaN : r.getDouble(2));
     }
     return out;
   }
