@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 @Command(name = "cyclelake", mixinStandardHelpOptions = true, version = "cyclelake 0.1.0",
     description = "Battery degradation analytics on Spark and Delta Lake.",
     subcommands = {DemoCommand.class, IngestCommand.class, ReprocessCommand.class, FeaturesCommand.class, TrainCommand.class, SweepCommand.class,
-        ReportCommand.class, TablesCommand.class, SqlCommand.class, ExportCommand.class})
+        ReportCommand.class, TablesCommand.class, SqlCommand.class, ExportCommand.class,
+        DatasheetCommand.class, CardsCommand.class, CompareCommand.class})
 public final class CycleLake implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -96,6 +96,9 @@ final class ReportCommand extends LakeCommand {
     String ica = cell != null ? cell : r.getString("ica-cell").isEmpty() ? null : r.getString("ica-cell");
     HtmlPage page = DatasetReport.build(lake, new DatasetReport.Options(ica, r.getString("ica-cycle-type"),
         r.getInt("ica-max-curves"), r.getInt("quarantine-examples"), ConfigRender.hash(c, "cyclelake.features")));
+    for (String ds : io.cyclelake.report.card.DataSheet.datasets(lake)) {
+      page.add(io.cyclelake.report.card.DataSheet.build(lake, DatasheetCommand.options(c, ds)));
+    }
     return page.write(out != null ? out : Path.of(r.getString("dir"), "dataset.html"));
   }
 

@@ -17,6 +17,9 @@ final class SweepCommand extends LakeCommand {
     common.printConfig(System.out, "sweep");
     SweepJob.Result r = SweepJob.run(common.openLake(), common.config(), new Progress(System.out));
     print(r, System.out);
+    if (common.config().getBoolean("cyclelake.report.cards.on-sweep")) {
+      CardsCommand.write(common.config(), common.openLake(), r.sweepId(), null, null);
+    }
     return 0;
   }
 

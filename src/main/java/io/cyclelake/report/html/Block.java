@@ -3,7 +3,8 @@ package io.cyclelake.report.html;
 import java.util.List;
 
 /** One piece of a report section: a paragraph, a table or a chart. */
-public sealed interface Block permits Block.Paragraph, Block.Table, Block.ChartBlock {
+public sealed interface Block permits Block.Paragraph, Block.Table, Block.ChartBlock, Block.Heading,
+    Block.Preformatted {
 
   /** A paragraph of plain text (escaped when written). */
   record Paragraph(String text) implements Block {}
@@ -27,4 +28,10 @@ public sealed interface Block permits Block.Paragraph, Block.Table, Block.ChartB
 
   /** A chart drawn by the page's script from {@link Chart}, embedded as JSON. */
   record ChartBlock(Chart chart) implements Block {}
+
+  /** A sub-heading inside a section ({@code <h3>}), e.g. the parts of a data sheet or model card. */
+  record Heading(String text) implements Block {}
+
+  /** Text shown as written, line breaks kept ({@code <pre>}), e.g. a data set's PROVENANCE.md. */
+  record Preformatted(String text) implements Block {}
 }

@@ -99,6 +99,10 @@ public final class HtmlPage {
         table(b, t);
       } else if (block instanceof Block.ChartBlock c) {
         chart(b, c.chart());
+      } else if (block instanceof Block.Heading h) {
+        b.append("<h3>").append(Html.escape(h.text())).append("</h3>\n");
+      } else if (block instanceof Block.Preformatted p) {
+        b.append("<pre class=\"text\">").append(Html.escape(p.text())).append("</pre>\n");
       }
     }
     b.append("</section>\n");

@@ -37,6 +37,16 @@ public final class Section {
     return this;
   }
 
+  public Section heading(String text) {
+    blocks.add(new Block.Heading(text));
+    return this;
+  }
+
+  public Section preformatted(String text) {
+    blocks.add(new Block.Preformatted(text));
+    return this;
+  }
+
   public Section chart(Chart chart) {
     blocks.add(new Block.ChartBlock(chart));
     return this;
