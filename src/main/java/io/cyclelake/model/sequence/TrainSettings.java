@@ -12,9 +12,10 @@ import io.cyclelake.errors.ErrorCode;
  * @param patience stop after this many epochs without a lower validation loss, then restore the best weights
  *     (0 = train every epoch, keep the last weights)
  * @param clipNorm clip each layer's gradient to this L2 norm (0 = no clipping)
+ * @param threads ND4J native threads (0 = ND4J's default: all cores)
  */
 public record TrainSettings(String optimizer, double learningRate, double weightDecay, double lrDecayPerEpoch,
-    Losses.Spec loss, int epochs, int batchSize, int patience, double clipNorm) implements java.io.Serializable {
+    Losses.Spec loss, int epochs, int batchSize, int patience, double clipNorm, int threads) implements java.io.Serializable {
 
   public TrainSettings {
     if (!optimizer.equals("adam") && !optimizer.equals("adamw")) {
@@ -29,6 +30,7 @@ public record TrainSettings(String optimizer, double learningRate, double weight
     check(batchSize >= 1, "batch-size must be >= 1, got " + batchSize);
     check(patience >= 0, "patience must be >= 0, got " + patience);
     check(clipNorm >= 0, "clip-norm must be >= 0, got " + clipNorm);
+    check(threads >= 0, "threads must be >= 0, got " + threads);
   }
 
   private static void check(boolean ok, String message) {
@@ -39,6 +41,6 @@ public record TrainSettings(String optimizer, double learningRate, double weight
     return new TrainSettings(p.getString("optimizer"), p.getDouble("learning-rate"), p.getDouble("weight-decay"),
         p.getDouble("lr-decay-per-epoch"), new Losses.Spec(p.getString("loss"), p.getDouble("huber-delta"),
             p.getDouble("physics-weight")), p.getInt("epochs"), p.getInt("batch-size"), p.getInt("patience"),
-        p.getDouble("clip-norm"));
+        p.getDouble("clip-norm"), p.getInt("threads"));
   }
 }
