@@ -100,7 +100,7 @@ class SequenceSweepJobTest {
     assertEquals(3, s.cycle()[i]);
     assertEquals(20, s.nSamples()[i]);
     assertEquals(8, s.length()[i]);
-    assertEquals(0.98, s.y()[i], 1e-12);
+    assertEquals(1.98 / 2.0, s.y()[i], 1e-12);
     double[] v = new double[8];
     double[] t = new double[8];
     for (int j = 0; j < 8; j++) {
