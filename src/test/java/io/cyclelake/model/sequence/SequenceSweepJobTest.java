@@ -112,6 +112,14 @@ class SequenceSweepJobTest {
   }
 
   @Test
+  void theSweepCommandRoutesSequenceModelsHere() {
+    assertTrue(SequenceSweepJob.handles(config));
+    Config tabular = ConfigLoader.load(Path.of("does-not-exist"), List.of(Path.of("conf/sweeps/synthetic-loco.conf")),
+        List.of());
+    assertTrue(!SequenceSweepJob.handles(tabular));
+  }
+
+  @Test
   void locoSweepTrainsInSparkTasksAndRecordsFoldMetrics() {
     SequenceSweepJob.Result r = SequenceSweepJob.run(lake, config, Progress.quiet());
     assertEquals(6, r.tasks());
