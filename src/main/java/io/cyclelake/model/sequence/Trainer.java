@@ -77,8 +77,14 @@ public final class Trainer {
         break;
       }
     }
-    if (best != null) net.setParams(best);
-    else bestEpoch = history.size();
+    if (best != null) {
+      net.setParams(best);
+    } else {
+      // no early stopping: the last epoch's weights are kept
+      SequenceModel.EpochStats last = history.get(history.size() - 1);
+      bestEpoch = last.epoch();
+      bestLoss = valSet == null ? last.trainLoss() : last.validationLoss();
+    }
     return new Result(history, bestEpoch, bestLoss);
   }
 
@@ -88,7 +94,7 @@ public final class Trainer {
     else throw new IllegalArgumentException("unsupported network " + net.getClass().getName());
   }
 
-  /** The training loss (no regularisation, dropout off) of a data set. */
+  /** The loss of a data set with dropout off (plus the weight-decay term when set). */
   static double score(Model net, DataSet ds) {
     if (net instanceof MultiLayerNetwork m) return m.score(ds, false);
     if (net instanceof ComputationGraph g) return g.score(ds, false);
