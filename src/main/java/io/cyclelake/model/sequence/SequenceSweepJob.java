@@ -44,7 +44,7 @@ public final class SequenceSweepJob {
   private SequenceSweepJob() {}
 
   /** Metrics of one run on one part. */
-  public record PartMetrics(int specIndex, String model, String params, String fold, String part,
+  public record PartMetrics(int specIndex, String model, String params, String fold, String part, String cell,
       RegressionMetrics metrics, String description) {}
 
   /** Per spec, mean ± sd over folds of the test metrics. */
@@ -184,8 +184,11 @@ public final class SequenceSweepJob {
           if (ce.getKey().equals("*")) {
             runRows.add(runRow(t, now, splitName, cells, pe.getKey(), m, inputs, configJson, sweepId, r,
                 featuresVersion, featureHash, configHash));
-            parts.add(new PartMetrics(t.specIndex(), t.model(), t.params(), t.foldName(), pe.getKey(), m,
-                r.description()));
+          }
+          // per cell only where the part holds several cells (the "*" row is that cell's otherwise)
+          if (ce.getKey().equals("*") || pe.getValue().size() > 2) {
+            parts.add(new PartMetrics(t.specIndex(), t.model(), t.params(), t.foldName(), pe.getKey(), ce.getKey(),
+                m, r.description()));
           }
         }
       }
@@ -223,7 +226,9 @@ public final class SequenceSweepJob {
       List<Double> rmse = new ArrayList<>();
       List<Double> r2 = new ArrayList<>();
       for (PartMetrics p : parts) {
-        if (p.specIndex() != s.index || !p.part().equals(Fold.partName(Fold.TEST))) continue;
+        if (p.specIndex() != s.index || !p.part().equals(Fold.partName(Fold.TEST)) || !p.cell().equals("*")) {
+          continue;
+        }
         mae.add(p.metrics().mae());
         rmse.add(p.metrics().rmse());
         r2.add(p.metrics().r2());

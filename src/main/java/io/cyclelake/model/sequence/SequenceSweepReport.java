@@ -16,14 +16,15 @@ public final class SequenceSweepReport {
     for (String e : r.errors()) out.println("  failed " + e);
     out.println("metrics per run and part (validation and test), with the documented figures of "
         + "cyclelake.sequence.documented:");
-    TextTable t = new TextTable(List.of("spec", "model", "fold", "part", "n", "mae", "rmse", "r2", "params"));
+    TextTable t = new TextTable(List.of("spec", "model", "fold", "part", "cell", "n", "mae", "rmse", "r2",
+        "params"));
     for (SequenceSweepJob.PartMetrics p : r.parts()) {
       if (p.part().equals("train")) continue;
-      t.add(List.of(p.specIndex(), p.model(), p.fold(), p.part(), p.metrics().n(), p.metrics().mae(),
+      t.add(List.of(p.specIndex(), p.model(), p.fold(), p.part(), p.cell(), p.metrics().n(), p.metrics().mae(),
           p.metrics().rmse(), p.metrics().r2(), p.params()));
     }
     for (Config d : config.getConfigList("cyclelake.sequence.documented")) {
-      List<Object> row = new ArrayList<>(List.of("-", d.getString("name"), "-", d.getString("part"), "-"));
+      List<Object> row = new ArrayList<>(List.of("-", d.getString("name"), "-", d.getString("part"), "-", "-"));
       for (String m : List.of("mae", "rmse", "r2")) row.add(d.hasPath(m) ? d.getDouble(m) : "-");
       row.add("documented");
       t.add(row);
