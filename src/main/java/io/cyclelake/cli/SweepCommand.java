@@ -1,6 +1,9 @@
 package io.cyclelake.cli;
 
+import io.cyclelake.errors.ErrorCode;
 import io.cyclelake.jobs.Progress;
+import io.cyclelake.model.sequence.SequenceSweepJob;
+import io.cyclelake.model.sequence.SequenceSweepReport;
 import io.cyclelake.report.TextTable;
 import io.cyclelake.sweep.SweepJob;
 import java.io.PrintStream;
@@ -10,11 +13,17 @@ import picocli.CommandLine.Command;
 @Command(name = "sweep", mixinStandardHelpOptions = true,
     description = "Run a sweep (models x hyperparameter grid x folds of a split, one Spark task per spec and fold) "
         + "described by cyclelake.sweep, e.g. --conf conf/sweeps/nasa-loco.conf; record runs, fold_metrics, "
-        + "predictions and feature_importance.")
+        + "predictions and feature_importance. Sweeps of sequence models (lstm, ...) train on per-discharge "
+        + "sequences (cyclelake.sequence) and write runs, fold_metrics and predictions.")
 final class SweepCommand extends LakeCommand {
   @Override
   int execute() {
     common.printConfig(System.out, "sweep");
+    if (SequenceSweepJob.handles(common.config())) {
+      SequenceSweepJob.Result q = SequenceSweepJob.run(common.openLake(), common.config(), new Progress(System.out));
+      SequenceSweepReport.print(q, common.config(), System.out);
+      return q.failed() == q.tasks() ? ErrorCode.JOB_FAILED.exitCode() : 0;
+    }
     SweepJob.Result r = SweepJob.run(common.openLake(), common.config(), new Progress(System.out));
     print(r, System.out);
     if (common.config().getBoolean("cyclelake.report.cards.on-sweep")) {

@@ -1,0 +1,144 @@
+package io.cyclelake.model.sequence;
+
+import com.typesafe.config.Config;
+import io.cyclelake.errors.CycleLakeException;
+import io.cyclelake.errors.ErrorCode;
+import io.cyclelake.model.Serialized;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.Serializable;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+import org.deeplearning4j.nn.conf.GradientNormalization;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.schedule.ExponentialSchedule;
+import org.nd4j.linalg.schedule.ScheduleType;
+
+/**
+ * Common part of the DL4J sequence models: a {@link MultiLayerNetwork} whose last layer is a one-output regression
+ * layer with {@link DL4JLoss}, trained by {@link Trainer}, saved with DL4J's {@link ModelSerializer}.
+ */
+abstract class Dl4jSequenceModel implements SequenceModel {
+  /** Sequences per forward pass when predicting. */
+  static final int PREDICT_BATCH = 256;
+
+  /** The layers (after the shared settings of {@link #base}) for {@code channels} input channels. */
+  abstract MultiLayerConfiguration configure(NeuralNetConfiguration.Builder base, int channels, int steps,
+      Config params, TrainSettings s);
+
+  @Override
+  public Fitted fit(SequenceBatch train, SequenceBatch validation, Config params, long seed,
+      Consumer<String> progress) {
+    if (train.size() == 0) {
+      throw new CycleLakeException(ErrorCode.NO_TRAINING_DATA, name() + " got no training sequences");
+    }
+    TrainSettings s = TrainSettings.of(params);
+    useThreads(s.threads());
+    int batches = (train.size() + s.batchSize() - 1) / s.batchSize();
+    NeuralNetConfiguration.Builder base = base(s, seed, batches);
+    MultiLayerNetwork net = new MultiLayerNetwork(configure(base, train.channels(), train.steps(), params, s));
+    Nd4j.getRandom().setSeed(seed);
+    net.init();
+    Trainer.Result r = Trainer.train(net, train, validation, s, seed, progress);
+    String d = String.format(Locale.ROOT, "%s: %d parameters, %d epochs run, weights of epoch %d kept "
+        + "(validation loss %.5f), loss %s, %s lr %.3g", name(), net.numParams(), r.history().size(), r.bestEpoch(),
+        r.bestValidationLoss(), s.loss().name(), s.optimizer(), s.learningRate());
+    return new Dl4jFitted(net, d, r.history());
+  }
+
+  /**
+   * Caps ND4J's native (OpenMP) threads for this JVM. With more threads than free cores, OpenMP workers spin and an
+   * LSTM epoch got 10x slower on a loaded 2-core machine; one thread per Spark task is the default.
+   */
+  static void useThreads(int threads) {
+    if (threads > 0) {
+      Nd4j.getEnvironment().setMaxThreads(threads);
+      Nd4j.getEnvironment().setMaxMasterThreads(threads);
+    }
+  }
+
+  static NeuralNetConfiguration.Builder base(TrainSettings s, long seed, int batchesPerEpoch) {
+    double gamma = Math.pow(s.lrDecayPerEpoch(), 1.0 / batchesPerEpoch);
+    NeuralNetConfiguration.Builder b = new NeuralNetConfiguration.Builder()
+        .seed(seed)
+        .dataType(DataType.FLOAT)
+        .weightInit(WeightInit.XAVIER)
+        .updater(new Adam(new ExponentialSchedule(ScheduleType.ITERATION, s.learningRate(), gamma)));
+    if (s.optimizer().equals("adamw") && s.weightDecay() > 0) b.weightDecay(s.weightDecay(), true);
+    if (s.clipNorm() > 0) {
+      b.gradientNormalization(GradientNormalization.ClipL2PerLayer).gradientNormalizationThreshold(s.clipNorm());
+    }
+    return b;
+  }
+
+  @Override
+  public Fitted load(byte[] saved) {
+    Saved s = Serialized.read(saved, Saved.class, name());
+    try {
+      MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(s.network), false);
+      return new Dl4jFitted(net, s.description, s.history);
+    } catch (IOException e) {
+      throw new CycleLakeException(ErrorCode.INPUT_MALFORMED, "cannot read a saved " + name() + " network: " + e,
+          null, e);
+    }
+  }
+
+  record Saved(byte[] network, String description, List<EpochStats> history) implements Serializable {}
+
+  /** A trained network. */
+  static class Dl4jFitted implements Fitted {
+    final MultiLayerNetwork net;
+    private final String description;
+    private final List<EpochStats> history;
+
+    Dl4jFitted(MultiLayerNetwork net, String description, List<EpochStats> history) {
+      this.net = net;
+      this.description = description;
+      this.history = List.copyOf(history);
+    }
+
+    @Override
+    public double[] predict(SequenceBatch x) {
+      double[] out = new double[x.size()];
+      for (int from = 0; from < x.size(); from += PREDICT_BATCH) {
+        int[] rows = new int[Math.min(PREDICT_BATCH, x.size() - from)];
+        for (int k = 0; k < rows.length; k++) rows[k] = from + k;
+        INDArray p = net.output(SequenceTensors.features(x, rows), false, SequenceTensors.featureMask(x, rows),
+            null);
+        double[] v = p.reshape(rows.length).toDoubleVector();
+        System.arraycopy(v, 0, out, from, rows.length);
+      }
+      return out;
+    }
+
+    @Override
+    public byte[] save() {
+      try (ByteArrayOutputStream b = new ByteArrayOutputStream()) {
+        ModelSerializer.writeModel(net, b, false);
+        return Serialized.bytes(new Saved(b.toByteArray(), description, history));
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot save the network", e);
+      }
+    }
+
+    @Override
+    public String describe() {
+      return description;
+    }
+
+    @Override
+    public List<EpochStats> history() {
+      return history;
+    }
+  }
+}

@@ -1,0 +1,321 @@
+package io.cyclelake.model.sequence;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValue;
+import io.cyclelake.config.ConfigRender;
+import io.cyclelake.errors.CycleLakeException;
+import io.cyclelake.errors.ErrorCode;
+import io.cyclelake.eval.RegressionMetrics;
+import io.cyclelake.internal.Registry;
+import io.cyclelake.jobs.Progress;
+import io.cyclelake.lake.Lake;
+import io.cyclelake.model.Serialized;
+import io.cyclelake.schema.Tables;
+import io.cyclelake.split.Fold;
+import io.cyclelake.split.FoldSplitter;
+import io.cyclelake.sweep.TaskSpec;
+import java.io.Serializable;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+
+/**
+ * A sweep of sequence models ({@code cyclelake.sweep} whose models are all {@link SequenceModel}s): sequences built
+ * by {@link SequenceJob}, folds of {@code sweep.split}, and every (spec, fold) pair trained as one task of one Spark
+ * job ({@link SequenceTask} on the broadcast sequences). The driver writes {@code runs}, {@code fold_metrics} and
+ * {@code predictions} exactly like the tabular sweep, plus {@code <runs-dir>/<sweep id>/<run id>.model} (network,
+ * scaler, channels, epoch history) when {@code sweep.save-models} is set.
+ */
+public final class SequenceSweepJob {
+  private SequenceSweepJob() {}
+
+  /** Metrics of one run on one part. */
+  public record PartMetrics(int specIndex, String model, String params, String fold, String part, String cell,
+      RegressionMetrics metrics, String description) {}
+
+  /** Per spec, mean ± sd over folds of the test metrics. */
+  public record SpecSummary(int specIndex, String model, String params, int folds, int failed, double maeMean,
+      double maeSd, double rmseMean, double r2Mean) {}
+
+  public record Result(String sweepId, int tasks, int failed, List<String> errors, List<PartMetrics> parts,
+      List<SpecSummary> specs, int sequences, int skipped, double seconds) {}
+
+  /** What a saved run holds. */
+  public record SavedRun(String runId, String model, List<String> channels, String mode, int maxLength,
+      SequenceScaler scaler, byte[] network, List<SequenceModel.EpochStats> history) implements Serializable {}
+
+  /** True when every model named in {@code sweep.models} is a sequence model. */
+  public static boolean handles(Config config) {
+    Registry<SequenceModel> models = registry();
+    List<? extends Config> entries = config.getConfigList("cyclelake.sweep.models");
+    return !entries.isEmpty() && entries.stream().allMatch(e -> e.hasPath("model")
+        && models.names().contains(e.getString("model")));
+  }
+
+  static Registry<SequenceModel> registry() {
+    return Registry.load(SequenceModel.class, SequenceModel::name, "sequence model");
+  }
+
+  public static Result run(Lake lake, Config config, Progress progress) {
+    long t0 = System.nanoTime();
+    Config sw = config.getConfig("cyclelake.sweep");
+    if (!sw.getString("task").equals("soh")) {
+      throw new CycleLakeException(ErrorCode.UNKNOWN_NAME, "no task named '" + sw.getString("task")
+          + "'; known tasks: soh");
+    }
+    String splitName = sw.getString("split");
+    FoldSplitter splitter = Registry.load(FoldSplitter.class, FoldSplitter::name, "split").get(splitName);
+    long seed = config.getLong("cyclelake.train.seed");
+    double level = sw.getDouble("interval-level");
+    if (!(level > 0 && level < 1)) {
+      throw new CycleLakeException(ErrorCode.CONFIG_INVALID, "sweep.interval-level must be in (0, 1), got " + level);
+    }
+    List<Spec> specs = expand(config, sw);
+    SequenceJob.Settings settings = SequenceJob.Settings.of(config);
+    String sweepId = sw.getString("name") + "-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+        .withZone(ZoneOffset.UTC).format(Instant.now()) + "-" + UUID.randomUUID().toString().substring(0, 6);
+
+    progress.step("sweep " + sweepId + ": " + settings.mode().name().toLowerCase() + " discharge sequences ("
+        + settings.channels() + ", " + settings.maxLength() + " steps) and " + splitName + " folds");
+    SequenceJob.Result built = SequenceJob.collect(lake, config, sw.getStringList("cells"));
+    SequenceSet data = built.set();
+    List<Fold> folds = splitter.folds(data.splitRows(), config.getConfig("cyclelake.split." + splitName), seed);
+    progress.done(data.size() + " sequences of " + data.splitRows().distinctCells().size() + " cells, "
+        + folds.size() + " folds, " + specs.size() + " specs");
+    if (!built.skipped().isEmpty()) {
+      progress.say("  " + built.skipped().size() + " labelled discharges gave no sequence, e.g. "
+          + built.skipped().subList(0, Math.min(5, built.skipped().size())));
+    }
+
+    List<TaskSpec> tasks = new ArrayList<>();
+    for (Spec s : specs) {
+      for (int f = 0; f < folds.size(); f++) {
+        tasks.add(new TaskSpec(sweepId + "-s" + s.index + "-f" + f, s.index, s.model, s.params, f,
+            folds.get(f).name(), seed, level));
+      }
+    }
+    progress.step("training " + tasks.size() + " tasks (one per spec and fold) as one Spark job");
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(lake.spark().sparkContext());
+    Broadcast<SequenceSet> bData = jsc.broadcast(data);
+    Broadcast<List<Fold>> bFolds = jsc.broadcast(folds);
+    List<SequenceTask.Result> results;
+    try {
+      jsc.setJobDescription("cyclelake sequence sweep " + sweepId);
+      results = jsc.parallelize(tasks, tasks.size())
+          .map(t -> SequenceTask.run(bData.value(), bFolds.value().get(t.foldIndex()), t, true))
+          .collect();
+    } finally {
+      bData.unpersist();
+      bFolds.unpersist();
+    }
+    List<String> errors = new ArrayList<>();
+    for (SequenceTask.Result r : results) {
+      if (!r.status().equals("ok")) errors.add(r.spec().runId() + ": " + r.error());
+    }
+    progress.done(results.size() + " tasks, " + errors.size() + " failed");
+
+    progress.step("recording sweep " + sweepId);
+    String configJson = ConfigRender.json(config);
+    String configHash = ConfigRender.hash(config, "cyclelake");
+    String featureHash = ConfigRender.hash(config, "cyclelake.features");
+    long featuresVersion = lake.exists(Tables.FEATURES_SUMMARY) ? lake.version(Tables.FEATURES_SUMMARY) : -1;
+    String inputs = "sequence:" + settings.mode().name().toLowerCase() + ":" + settings.maxLength() + ":"
+        + String.join("+", settings.channels());
+    Timestamp now = Timestamp.from(Instant.now());
+    List<Row> runRows = new ArrayList<>();
+    List<Row> metricRows = new ArrayList<>();
+    List<Row> predRows = new ArrayList<>();
+    List<PartMetrics> parts = new ArrayList<>();
+    String runsDir = config.getString("cyclelake.lake.runs-dir") + "/" + sweepId;
+    for (SequenceTask.Result r : results) {
+      TaskSpec t = r.spec();
+      Fold fold = folds.get(t.foldIndex());
+      TreeSet<String> used = new TreeSet<>();
+      for (int i = 0; i < fold.part().length; i++) if (fold.part()[i] != Fold.UNUSED) used.add(data.cell()[i]);
+      String cells = String.join(",", used);
+      if (!r.status().equals("ok")) {
+        runRows.add(runRow(t, now, splitName, cells, "none", null, inputs, configJson, sweepId, r, featuresVersion,
+            featureHash, configHash));
+        continue;
+      }
+      boolean hasInterval = !Double.isNaN(r.halfWidth());
+      Map<String, Map<String, List<Integer>>> byPartCell = new LinkedHashMap<>();
+      for (int k = 0; k < r.rows().length; k++) {
+        int i = r.rows()[k];
+        String part = Fold.partName(fold.part()[i]);
+        byPartCell.computeIfAbsent(part, p -> new TreeMap<>()).computeIfAbsent("*", c -> new ArrayList<>()).add(k);
+        byPartCell.get(part).computeIfAbsent(data.cell()[i], c -> new ArrayList<>()).add(k);
+        Double lo = hasInterval ? r.predicted()[k] - r.halfWidth() : null;
+        Double hi = hasInterval ? r.predicted()[k] + r.halfWidth() : null;
+        predRows.add(RowFactory.create(t.runId(), data.cell()[i], data.cycle()[i], part, data.y()[i],
+            r.predicted()[k], lo, hi));
+      }
+      for (var pe : byPartCell.entrySet()) {
+        for (var ce : pe.getValue().entrySet()) {
+          List<Integer> ks = ce.getValue();
+          double[] a = new double[ks.size()];
+          double[] p = new double[ks.size()];
+          double maxErr = 0;
+          int covered = 0;
+          for (int j = 0; j < a.length; j++) {
+            a[j] = data.y()[r.rows()[ks.get(j)]];
+            p[j] = r.predicted()[ks.get(j)];
+            maxErr = Math.max(maxErr, Math.abs(a[j] - p[j]));
+            if (hasInterval && Math.abs(a[j] - p[j]) <= r.halfWidth()) covered++;
+          }
+          RegressionMetrics m = RegressionMetrics.of(a, p);
+          metricRows.add(RowFactory.create(t.runId(), sweepId, t.model(), t.params(), t.foldName(), pe.getKey(),
+              ce.getKey(), m.n(), m.mae(), m.rmse(), m.mapePct(), m.r2(), maxErr, m.within3pct(), m.within5pct(),
+              level, hasInterval ? (double) covered / a.length : null));
+          if (ce.getKey().equals("*")) {
+            runRows.add(runRow(t, now, splitName, cells, pe.getKey(), m, inputs, configJson, sweepId, r,
+                featuresVersion, featureHash, configHash));
+          }
+          // per cell only where the part holds several cells (the "*" row is that cell's otherwise)
+          if (ce.getKey().equals("*") || pe.getValue().size() > 2) {
+            parts.add(new PartMetrics(t.specIndex(), t.model(), t.params(), t.foldName(), pe.getKey(), ce.getKey(),
+                m, r.description()));
+          }
+        }
+      }
+      if (sw.getBoolean("save-models")) {
+        lake.writeBytes(runsDir + "/" + t.runId() + ".model", Serialized.bytes(new SavedRun(t.runId(), t.model(),
+            settings.channels(), settings.mode().name().toLowerCase(), settings.maxLength(), r.scaler(), r.model(),
+            r.history())));
+      }
+    }
+    var spark = lake.spark();
+    lake.append(spark.createDataFrame(predRows, Tables.PREDICTIONS_SCHEMA), Tables.PREDICTIONS);
+    lake.append(spark.createDataFrame(metricRows, Tables.FOLD_METRICS_SCHEMA), Tables.FOLD_METRICS);
+    // The runs rows go last: a run listed in `runs` has its predictions and metrics in place.
+    lake.append(spark.createDataFrame(runRows, Tables.RUNS_SCHEMA), Tables.RUNS);
+    progress.done(runRows.size() + " runs rows, " + metricRows.size() + " fold_metrics rows, " + predRows.size()
+        + " predictions");
+    return new Result(sweepId, tasks.size(), errors.size(), errors, parts, summarise(specs, parts, results),
+        data.size(), built.skipped().size(), (System.nanoTime() - t0) / 1e9);
+  }
+
+  private static Row runRow(TaskSpec t, Timestamp now, String split, String cells, String part, RegressionMetrics m,
+      String inputs, String configJson, String sweepId, SequenceTask.Result r, long featuresVersion,
+      String featureHash, String configHash) {
+    return RowFactory.create(t.runId(), now, "soh", t.model(), split, cells, part, m == null ? 0L : m.n(),
+        m == null ? null : m.mae(), m == null ? null : m.rmse(), m == null ? null : m.mapePct(),
+        m == null ? null : m.r2(), m == null ? null : m.within3pct(), m == null ? null : m.within5pct(),
+        inputs, configJson, sweepId, t.foldName(), t.params(), r.status(), r.error(), r.fitSeconds(),
+        featuresVersion, featureHash, configHash);
+  }
+
+  static List<SpecSummary> summarise(List<Spec> specs, List<PartMetrics> parts, List<SequenceTask.Result> results) {
+    List<SpecSummary> out = new ArrayList<>();
+    for (Spec s : specs) {
+      List<Double> mae = new ArrayList<>();
+      List<Double> rmse = new ArrayList<>();
+      List<Double> r2 = new ArrayList<>();
+      for (PartMetrics p : parts) {
+        if (p.specIndex() != s.index || !p.part().equals(Fold.partName(Fold.TEST)) || !p.cell().equals("*")) {
+          continue;
+        }
+        mae.add(p.metrics().mae());
+        rmse.add(p.metrics().rmse());
+        r2.add(p.metrics().r2());
+      }
+      int n = 0;
+      int failed = 0;
+      for (SequenceTask.Result r : results) {
+        if (r.spec().specIndex() != s.index) continue;
+        n++;
+        if (!r.status().equals("ok")) failed++;
+      }
+      out.add(new SpecSummary(s.index, s.model, s.params, n, failed, mean(mae), sd(mae), mean(rmse), mean(r2)));
+    }
+    return out;
+  }
+
+  static double mean(List<Double> v) {
+    double s = 0;
+    int n = 0;
+    for (double x : v) {
+      if (Double.isNaN(x)) continue;
+      s += x;
+      n++;
+    }
+    return n == 0 ? Double.NaN : s / n;
+  }
+
+  static double sd(List<Double> v) {
+    double m = mean(v);
+    double s = 0;
+    int n = 0;
+    for (double x : v) {
+      if (Double.isNaN(x)) continue;
+      s += (x - m) * (x - m);
+      n++;
+    }
+    return n < 2 ? Double.NaN : Math.sqrt(s / (n - 1));
+  }
+
+  record Spec(int index, String model, String params) {}
+
+  /** Every {@code sweep.models} entry × the cartesian product of its grid, checked against the model's settings. */
+  static List<Spec> expand(Config config, Config sw) {
+    Registry<SequenceModel> models = registry();
+    List<Spec> out = new ArrayList<>();
+    List<? extends Config> entries = sw.getConfigList("models");
+    if (entries.isEmpty()) {
+      throw new CycleLakeException(ErrorCode.CONFIG_INVALID, "sweep.models is empty; list at least one "
+          + "{ model = NAME, grid { ... } } (sequence models: " + String.join(", ", models.names()) + ")");
+    }
+    for (Config e : entries) {
+      if (!e.hasPath("model")) {
+        throw new CycleLakeException(ErrorCode.CONFIG_INVALID, "an entry of sweep.models has no 'model' ("
+            + e.origin().description() + ")");
+      }
+      String name = e.getString("model");
+      models.get(name);
+      Config defaults = config.getConfig("cyclelake.model." + name);
+      List<Map<String, Object>> points = new ArrayList<>();
+      points.add(new LinkedHashMap<>());
+      if (e.hasPath("grid")) {
+        for (Map.Entry<String, ConfigValue> g : new TreeMap<>(e.getObject("grid")).entrySet()) {
+          if (!defaults.hasPath(g.getKey())) {
+            throw new CycleLakeException(ErrorCode.CONFIG_INVALID, "sweep grid of " + name + " names '" + g.getKey()
+                + "', which is not a setting of model." + name + " (" + g.getValue().origin().description()
+                + "); its settings: " + defaults.root().keySet());
+          }
+          Object raw = g.getValue().unwrapped();
+          List<?> values = raw instanceof List<?> l ? l : List.of(raw);
+          List<Map<String, Object>> next = new ArrayList<>();
+          for (Map<String, Object> p : points) {
+            for (Object v : values) {
+              Map<String, Object> q = new LinkedHashMap<>(p);
+              q.put(g.getKey(), v);
+              next.add(q);
+            }
+          }
+          points = next;
+        }
+      }
+      for (Map<String, Object> p : points) {
+        Map<String, Object> quoted = new LinkedHashMap<>();
+        p.forEach((k, v) -> quoted.put("\"" + k + "\"", v));
+        Config full = ConfigFactory.parseMap(quoted).withFallback(defaults).resolve();
+        out.add(new Spec(out.size(), name, full.root().render(ConfigRenderOptions.concise())));
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,142 @@
+package io.cyclelake.model.sequence;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import io.cyclelake.config.ConfigLoader;
+import io.cyclelake.config.ConfigRender;
+import io.cyclelake.jobs.Progress;
+import io.cyclelake.lake.Lake;
+import io.cyclelake.schema.Tables;
+import io.cyclelake.testkit.TestSpark;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Sequences from a tiny handwritten lake (3 cells × 10 labelled discharges of 12–21 samples, one discharge with a
+ * single sample and one without samples) and a LOCO sweep of a tiny lstm (plus a spec that must fail) in Spark tasks.
+ */
+class SequenceSweepJobTest {
+  @TempDir static Path dir;
+  static Lake lake;
+  static Config config;
+
+  @BeforeAll
+  static void lake() throws java.io.IOException {
+    Path conf = Files.writeString(dir.resolve("seq.conf"), """
+        cyclelake {
+          sequence { channels = ["voltage_v", "time_s"], mode = "resample", max-length = 8 }
+          sweep {
+            name = "seq-test", cells = [], split = "loco"
+            models = [
+              { model = "lstm", grid { units = [4], epochs = [2], batch-size = [8] } }
+              { model = "lstm", grid { units = [4], epochs = [1], learning-rate = [-1.0] } }
+            ]
+          }
+          split.loco.validation-cells = 1
+        }
+        """);
+    config = ConfigLoader.load(Path.of("does-not-exist"), List.of(conf), List.of("spark.master=\"local[2]\""));
+    lake = new Lake(TestSpark.get(), dir.resolve("lake").toString());
+    write(lake, ConfigRender.hash(config, "cyclelake.features"));
+  }
+
+  static double voltage(int cell, int k, double t) {
+    return 4.1 - 0.001 * t - 0.02 * k - 0.01 * cell;
+  }
+
+  static void write(Lake lake, String hash) {
+    StructType fs = new StructType()
+        .add("cell_id", DataTypes.StringType).add("cycle_index", DataTypes.IntegerType)
+        .add("cycle_type", DataTypes.StringType).add("capacity_counter_ah", DataTypes.DoubleType)
+        .add("ambient_temperature_c", DataTypes.DoubleType).add(Tables.FEATURE_HASH, DataTypes.StringType);
+    StructType ts = new StructType()
+        .add("cell_id", DataTypes.StringType).add("cycle_index", DataTypes.IntegerType)
+        .add("cycle_type", DataTypes.StringType).add("sample_index", DataTypes.IntegerType)
+        .add("time_s", DataTypes.DoubleType).add("voltage_v", DataTypes.DoubleType)
+        .add("current_a", DataTypes.DoubleType);
+    List<Row> features = new ArrayList<>();
+    List<Row> samples = new ArrayList<>();
+    String[] cells = {"S01", "S02", "S03"};
+    for (int c = 0; c < 3; c++) {
+      for (int k = 0; k < 10; k++) {
+        int cycle = 2 * k + 1;
+        features.add(RowFactory.create(cells[c], cycle, "discharge", 2.0 - 0.02 * k, 24.0, hash));
+        int n = c == 1 && k == 4 ? 1 : c == 2 && k == 7 ? 0 : 21 - k;
+        // written in reverse order: the job must order samples by sample_index
+        for (int s = n - 1; s >= 0; s--) {
+          double t = 10.0 * s;
+          samples.add(RowFactory.create(cells[c], cycle, "discharge", s, t, voltage(c, k, t), -2.0));
+        }
+        samples.add(RowFactory.create(cells[c], cycle - 1, "charge", 0, 0.0, 3.9, 1.5));
+      }
+    }
+    lake.overwrite(TestSpark.get().createDataFrame(features, fs), Tables.FEATURES_SUMMARY);
+    lake.overwrite(TestSpark.get().createDataFrame(samples, ts), Tables.TIMESERIES);
+  }
+
+  @Test
+  void sequencesAreBuiltInTasksAndNothingIsDroppedSilently() {
+    SequenceJob.Result r = SequenceJob.collect(lake, config, List.of());
+    SequenceSet s = r.set();
+    assertEquals(28, s.size());
+    assertEquals(List.of(new SequenceJob.Skipped("S02", 9, r.skipped().get(0).reason()),
+        new SequenceJob.Skipped("S03", 15, "no samples in timeseries")), r.skipped());
+    assertTrue(r.skipped().get(0).reason().contains("1 samples"), r.skipped().get(0).reason());
+    // S01 cycle 3 (k = 1): 20 samples over 190 s, resampled onto 8 points
+    int i = 1;
+    assertEquals("S01", s.cell()[i]);
+    assertEquals(3, s.cycle()[i]);
+    assertEquals(20, s.nSamples()[i]);
+    assertEquals(8, s.length()[i]);
+    assertEquals(1.98 / 2.0, s.y()[i], 1e-12);
+    double[] v = new double[8];
+    double[] t = new double[8];
+    for (int j = 0; j < 8; j++) {
+      t[j] = 190.0 * j / 7;
+      v[j] = voltage(0, 1, t[j]);
+    }
+    assertArrayEquals(v, s.x()[i][0], 1e-9);
+    assertArrayEquals(t, s.x()[i][1], 1e-9);
+  }
+
+  @Test
+  void theSweepCommandRoutesSequenceModelsHere() {
+    assertTrue(SequenceSweepJob.handles(config));
+    Config tabular = ConfigLoader.load(Path.of("does-not-exist"), List.of(Path.of("conf/sweeps/synthetic-loco.conf")),
+        List.of());
+    assertTrue(!SequenceSweepJob.handles(tabular));
+  }
+
+  @Test
+  void locoSweepTrainsInSparkTasksAndRecordsFoldMetrics() {
+    SequenceSweepJob.Result r = SequenceSweepJob.run(lake, config, Progress.quiet());
+    assertEquals(6, r.tasks());
+    assertEquals(3, r.failed());
+    assertTrue(r.errors().stream().allMatch(e -> e.contains("learning-rate must be > 0")), r.errors().toString());
+    List<Row> runs = lake.read(Tables.RUNS, "test").where("sweep_id = '" + r.sweepId() + "'").collectAsList();
+    // 3 ok folds × (train, validation, test) + 3 failed rows
+    assertEquals(12, runs.size());
+    assertEquals(3, runs.stream().filter(x -> x.getAs("status").equals("failed")).count());
+    List<Row> tests = lake.read(Tables.FOLD_METRICS, "test").where("sweep_id = '" + r.sweepId()
+        + "' and part = 'test' and cell_id = '*'").collectAsList();
+    assertEquals(3, tests.size());
+    long predicted = lake.read(Tables.PREDICTIONS, "test").where("run_id like '" + r.sweepId() + "-s0-%'").count();
+    assertEquals(3 * 28, predicted, "every used sequence of every ok fold is predicted");
+    SequenceSweepJob.SpecSummary s0 = r.specs().get(0);
+    assertEquals(3, s0.folds());
+    assertEquals(0, s0.failed());
+    assertTrue(Double.isFinite(s0.maeMean()));
+  }
+}
