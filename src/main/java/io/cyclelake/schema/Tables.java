@@ -425,7 +425,7 @@ public final class Tables {
         f("device_id", StringType, false, "inverter identifier"),
         f("day", DataTypes.DateType, false, "UTC day of ts"),
         f("ts", TimestampType, false, "start of the second, UTC"),
-        f("segment", IntegerType, false, "segment of telemetry_1hz"),
+        f("segment", IntegerType, false, "0-based run of consecutive seconds of the device, over all days"),
         f("overheat", DataTypes.BooleanType, true, "the hottest temperature exceeds telemetry.labels.threshold-c "
             + "within the next horizon_s seconds (null: the horizon runs past the data or over a gap)"),
         f("overheat_now", DataTypes.BooleanType, false, "the hottest temperature exceeds the threshold in this "
