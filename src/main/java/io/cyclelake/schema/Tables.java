@@ -437,6 +437,46 @@ public final class Tables {
     return new StructType(f.toArray(new StructField[0]));
   }
 
+  /** One row per telemetry run × task × model (the chosen one and its baseline) × part. */
+  public static final StructType TELEMETRY_RUNS_SCHEMA = new StructType(new StructField[] {
+      f("run_id", StringType, false, "run identifier (model files under <lake>/<runs-dir>/<run_id>/)"),
+      f("created_at", TimestampType, false, "when the run finished"),
+      f("task", StringType, false, "overheat (classifier) | delta_t (30 s temperature change regressor)"),
+      f("role", StringType, false, "model (used by predict) | baseline"),
+      f("model", StringType, false, "plug-in name"),
+      f("part", StringType, false, "train | validation | test"),
+      f("t_from", TimestampType, true, "first second of the part"),
+      f("t_to", TimestampType, true, "last second of the part"),
+      f("n", LongType, false, "rows evaluated"),
+      f("positives", LongType, true, "rows labelled overheat (classifier)"),
+      f("roc_auc", DoubleType, true, "area under the ROC curve"),
+      f("pr_auc", DoubleType, true, "average precision (area under the precision-recall curve)"),
+      f("threshold", DoubleType, true, "alarm threshold on the probability (chosen on validation, max F-beta)"),
+      f("precision", DoubleType, true, "precision at the threshold"),
+      f("recall", DoubleType, true, "recall at the threshold"),
+      f("events", IntegerType, true, "overheating events (onsets) in the part"),
+      f("events_warned", IntegerType, true, "events with an alarm in the max-lead window before the onset"),
+      f("mean_lead_s", DoubleType, true, "mean warning lead time of the warned events, s"),
+      f("false_alarms_per_h", DoubleType, true, "alarm episodes followed by no event, per hour of data"),
+      f("mae_c", DoubleType, true, "mean absolute error of delta_t_30s_c, degC"),
+      f("rmse_c", DoubleType, true, "root mean squared error of delta_t_30s_c, degC"),
+      f("config", StringType, false, "the cyclelake.telemetry settings of the run (HOCON)"),
+  });
+
+  /** One row per scored second of {@code predict --task overheat}. */
+  public static final StructType TELEMETRY_PREDICTIONS_SCHEMA = new StructType(new StructField[] {
+      f("run_id", StringType, false, "run whose models scored the row"),
+      f("device_id", StringType, false, "inverter identifier"),
+      f("ts", TimestampType, false, "start of the second, UTC"),
+      f("temp_hottest_c", DoubleType, true, "hottest device temperature in the second, degC"),
+      f("overheat_probability", DoubleType, true, "probability of exceeding the threshold within the horizon"),
+      f("warning", DataTypes.BooleanType, true, "probability >= the run's alarm threshold"),
+      f("delta_t_30s_pred_c", DoubleType, true, "forecast temperature change over the next 30 s, degC"),
+      f("recommended_power_limit_pct", IntegerType, true, "derating advice: power limit, % of rated"),
+      f("advice", StringType, true, "the advice in words"),
+      f("source", StringType, false, "input file(s) or folder scored"),
+  });
+
   private static StructType concat(StructType... parts) {
     List<StructField> all = new java.util.ArrayList<>();
     for (StructType p : parts) all.addAll(List.of(p.fields()));

@@ -74,7 +74,7 @@ public final class InverterSimulator {
     this.rCa = 0.007 * spread;
     this.tripC = 110;
     this.ambientMeanC = ambientMeanC;
-    this.ambientSwingC = 5;
+    this.ambientSwingC = 2;
     this.duty = duty;
     this.faultRatePerS = faultsPerHour / 3600.0;
     this.tAmb = ambientMeanC;
