@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
 @Command(name = "telemetry", mixinStandardHelpOptions = true,
     description = "Inverter overheating early warning: synthetic logs, 1 Hz aggregation, labels/features, models.",
     subcommands = {TelemetryCommand.Generate.class, TelemetryCommand.Aggregate.class, TelemetryCommand.Features.class,
-        TelemetryCommand.Train.class, TelemetryCommand.EvaluateDerating.class, TelemetryCommand.Demo.class})
+        TelemetryCommand.Train.class, TelemetryCommand.EvaluateDerating.class, TelemetryCommand.Demo.class,
+        TelemetryCommand.Qa.class})
 final class TelemetryCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -238,7 +239,7 @@ final class TelemetryCommand implements Runnable {
       for (var sc : scenarios) {
         progress.step("simulating scenario " + (++k) + " of " + scenarios.size() + " with and without the advice");
         var o = io.cyclelake.predict.telemetry.DeratingEvaluation.run(sc, loaded, derating,
-            c.getInt("cyclelake.telemetry.train.event-separation-s"));
+            c.getInt("cyclelake.telemetry.train.event-separation-s"), d.getInt("decision-interval-s"));
         progress.done("scenario " + k);
         t.add(List.of(k, o.eventsBaseline(), o.eventsAdvised(), o.secondsAboveBaseline(), o.secondsAboveAdvised(),
             o.selfDeratingBaseline(), o.selfDeratingAdvised(), o.energyBaselineKwh(), o.curtailedKwh(),
@@ -286,6 +287,73 @@ final class TelemetryCommand implements Runnable {
       PredictCommand.overheat(common, r.runId(), List.of(fresh), null, p);
       System.out.printf(Locale.ROOT, "telemetry demo finished in %.0f s%n", (System.nanoTime() - t0) / 1e9);
       return 0;
+    }
+  }
+
+  @Command(name = "qa", mixinStandardHelpOptions = true,
+      description = "Quality of the telemetry per device and channel: rows, missing values, ranges, gap seconds, "
+          + "quarantined rows (from telemetry_raw, telemetry_1hz and quarantine).")
+  static final class Qa extends LakeCommand {
+    @Override
+    int execute() {
+      run(common.openLake(), System.out);
+      return 0;
+    }
+
+    static void run(io.cyclelake.lake.Lake lake, PrintStream out) {
+      var raw = lake.read(io.cyclelake.schema.Tables.TELEMETRY_RAW, "ingest --source inverter");
+      var hz = lake.read(io.cyclelake.schema.Tables.TELEMETRY_1HZ, "telemetry aggregate");
+      List<org.apache.spark.sql.Column> aggs = new java.util.ArrayList<>();
+      aggs.add(org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.lit(1)));
+      aggs.add(org.apache.spark.sql.functions.countDistinct(org.apache.spark.sql.functions.col("ts")));
+      aggs.add(org.apache.spark.sql.functions.min("ts"));
+      aggs.add(org.apache.spark.sql.functions.max("ts"));
+      for (String c : io.cyclelake.schema.Tables.TELEMETRY_CHANNELS) {
+        aggs.add(org.apache.spark.sql.functions.count(c));
+        aggs.add(org.apache.spark.sql.functions.min(c));
+        aggs.add(org.apache.spark.sql.functions.max(c));
+      }
+      var gaps = new java.util.HashMap<String, long[]>();
+      for (var r : hz.groupBy("device_id").agg(org.apache.spark.sql.functions.count(
+              org.apache.spark.sql.functions.lit(1)),
+          org.apache.spark.sql.functions.sum(org.apache.spark.sql.functions.col("gap").cast("long")),
+          org.apache.spark.sql.functions.countDistinct(org.apache.spark.sql.functions.col("day"),
+              org.apache.spark.sql.functions.col("segment"))).collectAsList()) {
+        gaps.put(r.getString(0), new long[] {r.getLong(1), r.getLong(2), r.getLong(3)});
+      }
+      var quarantined = new java.util.HashMap<String, Long>();
+      if (lake.exists(io.cyclelake.schema.Tables.QUARANTINE)) {
+        for (var r : lake.read(io.cyclelake.schema.Tables.QUARANTINE, "ingest")
+            .where(org.apache.spark.sql.functions.col("cell_id").isNotNull()
+                .and(org.apache.spark.sql.functions.col("source").equalTo("inverter")))
+            .groupBy("cell_id").count().collectAsList()) {
+          quarantined.put(r.getString(0), r.getLong(1));
+        }
+      }
+      io.cyclelake.report.TextTable devices = new io.cyclelake.report.TextTable(List.of("device", "raw_rows",
+          "distinct_samples", "quarantined", "first", "last", "seconds_1hz", "gap_seconds", "segments"));
+      io.cyclelake.report.TextTable channels = new io.cyclelake.report.TextTable(List.of("device", "channel",
+          "values", "missing_pct", "min", "max"));
+      var rows = raw.groupBy("device_id").agg(aggs.get(0), aggs.subList(1, aggs.size())
+          .toArray(new org.apache.spark.sql.Column[0])).orderBy("device_id").collectAsList();
+      for (var r : rows) {
+        String d = r.getString(0);
+        long n = r.getLong(1);
+        long[] g = gaps.getOrDefault(d, new long[3]);
+        devices.add(List.of(d, n, r.getLong(2), quarantined.getOrDefault(d, 0L), String.valueOf(r.get(3)),
+            String.valueOf(r.get(4)), g[0], g[1], g[2]));
+        int k = 5;
+        for (String c : io.cyclelake.schema.Tables.TELEMETRY_CHANNELS) {
+          long v = r.getLong(k);
+          channels.add(List.of(d, c, v, 100.0 * (n - v) / n, r.isNullAt(k + 1) ? Double.NaN : r.getDouble(k + 1),
+              r.isNullAt(k + 2) ? Double.NaN : r.getDouble(k + 2)));
+          k += 3;
+        }
+      }
+      out.println("telemetry per device:");
+      devices.print(out);
+      out.println("telemetry per device and channel (missing = rows without a value for the channel):");
+      channels.print(out);
     }
   }
 }

@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * Evaluates the derating advice in closed loop on the generator's scenarios: each scenario (load profile, ambient,
  * coolant faults, all from one seed) is simulated twice with {@link InverterSimulator}, once without advice and once
- * with the advised power limit applied from the next second on (held for the label horizon before it may be relaxed).
+ * with the advised power limit (recomputed every decision interval) applied from the next second on, the lowest
+ * limit of the last horizon seconds holding (so that it is not relaxed the moment it starts to work).
  * Both runs see the same demand and faults, so the differences are the advice's doing: overheating events (onsets of
  * the hottest temperature above the threshold, {@code separationS} apart), seconds above it, self-derating episodes
  * of the inverter's own protection, and the energy the limit curtailed.
@@ -40,16 +41,21 @@ public final class DeratingEvaluation {
     }
   }
 
-  public static Outcome run(Scenario sc, OverheatModel.Loaded model, Derating derating, int separationS) {
-    Run base = simulate(sc, null, derating, separationS);
-    Run adv = simulate(sc, model, derating, separationS);
+  /**
+   * @param decisionIntervalS the advice is recomputed every this many seconds (a controller's cycle), and holds between
+   */
+  public static Outcome run(Scenario sc, OverheatModel.Loaded model, Derating derating, int separationS,
+      int decisionIntervalS) {
+    Run base = simulate(sc, null, derating, separationS, decisionIntervalS);
+    Run adv = simulate(sc, model, derating, separationS, decisionIntervalS);
     return new Outcome(base.events, adv.events, base.above, adv.above, base.selfDerating, adv.selfDerating,
         base.energyKwh, adv.energyKwh, adv.limited);
   }
 
   private record Run(int events, long above, int selfDerating, double energyKwh, long limited) {}
 
-  private static Run simulate(Scenario sc, OverheatModel.Loaded model, Derating derating, int separationS) {
+  private static Run simulate(Scenario sc, OverheatModel.Loaded model, Derating derating, int separationS,
+      int decisionIntervalS) {
     InverterSimulator sim = new InverterSimulator(sc.seed(), sc.ambientMeanC(), sc.duty(), sc.faultsPerHour());
     int n = (int) Math.round(sc.hours() * 3600);
     int nCh = Tables.TELEMETRY_CHANNELS.size();
@@ -105,8 +111,8 @@ public final class DeratingEvaluation {
       in.currentRms()[i] = one.currentRms()[0];
       exceed[i] = in.hottest()[i] > threshold;
       if (exceed[i]) above++;
-      advised[i] = 100;
-      if (model != null) {
+      advised[i] = i > 0 ? advised[i - 1] : 100;
+      if (model != null && i % decisionIntervalS == 0) {
         TelemetryFeatures.features(in, i, 0, f);
         double[][] x = {f.clone()};
         double p = model.probability(x)[0];
