@@ -282,8 +282,9 @@ final class TelemetryCommand implements Runnable {
       var r = Train.run(common, p, System.out);
       EvaluateDerating.run(common, r.runId(), p, System.out);
       Path fresh = data.resolve("new-log");
-      TelemetryGenerator.write(fresh, new TelemetryGenerator.Spec(1, 1.0, Instant.parse(g.getString("start")),
-          g.getDouble("sample-interval-s"), 120, 0, 2.0, g.getLong("seed") + 99));
+      // A new log, never seen in training: the same device profiles with another seed and more coolant faults.
+      TelemetryGenerator.write(fresh, new TelemetryGenerator.Spec(g.getInt("devices"), 1.5,
+          Instant.parse(g.getString("start")), g.getDouble("sample-interval-s"), 120, 0, 2.0, g.getLong("seed") + 99));
       PredictCommand.overheat(common, r.runId(), List.of(fresh), null, p);
       System.out.printf(Locale.ROOT, "telemetry demo finished in %.0f s%n", (System.nanoTime() - t0) / 1e9);
       return 0;

@@ -99,7 +99,7 @@ class TelemetryPipelineTest {
     assertEquals(0, run(buf, args.toArray(new String[0])), buf.toString(StandardCharsets.UTF_8));
     List<String> lines = Files.readAllLines(csv);
     assertTrue(lines.get(0).startsWith("run_id,device_id,ts,temp_hottest_c,overheat_probability,warning,"));
-    assertTrue(lines.size() > 3000, "one row per second of a 1 h log: " + lines.size());
+    assertTrue(lines.size() > 2 * 5000, "one row per second of two 1.5 h logs: " + lines.size());
     assertTrue(lines.get(1).matches("^[^,]+,INV01,2026-07-01T08:00:0\\dZ,.*"), lines.get(1));
     // the demo predicted the same log once already; this run appended the same rows again
     long n = lake.read(Tables.TELEMETRY_PREDICTIONS, "predict").count();

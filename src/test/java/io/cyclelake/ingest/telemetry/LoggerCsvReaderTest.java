@@ -106,6 +106,22 @@ class LoggerCsvReaderTest {
   }
 
   @Test
+  void theExampleMappingFileReadsItsLayout() throws Exception {
+    Path conf = Path.of(System.getProperty("cyclelake.project.dir", ".")).resolve("conf/sources/example-inverter.conf");
+    TelemetryReader r = TelemetryReaders.byName("inverter").configured(io.cyclelake.config.ConfigLoader
+        .load(Path.of("does-not-exist"), List.of(conf), List.of()).getConfig("cyclelake.ingest.inverter"));
+    Path f = dir.resolve("site-B7_2026-07-01.txt");
+    Files.writeString(f, "time\tTj [°C]\tTsink\tUdc [kV]\tIdc [A]\n2026-07-01T12:00:00.500\t61.5\t50.25\t0.65\t120\n");
+    Parsed p = parse(r, f);
+    assertEquals(List.of(), p.quarantined());
+    TelemetrySample s = p.samples().get(0);
+    assertEquals("site-B7", s.deviceId());
+    assertEquals(Instant.parse("2026-07-01T10:00:00.500Z").toEpochMilli() * 1000, s.epochMicros()); // Berlin, CEST
+    assertEquals(650.0, s.channels()[ch("dc_bus_voltage_v")], 1e-9);
+    assertEquals(50.25, s.channels()[ch("heatsink_temp_c")], 1e-12);
+  }
+
+  @Test
   void aWrongHeaderUnitOrMissingTimeColumnFailsTheFileWithItsLocation() throws Exception {
     Path f = dir.resolve("INV1_x.csv");
     Files.writeString(f, "Timestamp,IGBT Temp [V]\n2026-07-01 10:00:00,1\n");
