@@ -293,68 +293,22 @@ final class TelemetryCommand implements Runnable {
 
   @Command(name = "qa", mixinStandardHelpOptions = true,
       description = "Quality of the telemetry per device and channel: rows, missing values, ranges, gap seconds, "
-          + "quarantined rows (from telemetry_raw, telemetry_1hz and quarantine).")
+          + "quarantined rows (from telemetry_raw, telemetry_1hz and quarantine); also in `report --dataset`.")
   static final class Qa extends LakeCommand {
     @Override
     int execute() {
-      run(common.openLake(), System.out);
+      io.cyclelake.report.TelemetryQa qa = io.cyclelake.report.TelemetryQa.of(common.openLake());
+      System.out.println("telemetry per device:");
+      print(qa.deviceHeader(), qa.devices());
+      System.out.println("telemetry per device and channel (missing = rows without a value for the channel):");
+      print(qa.channelHeader(), qa.channels());
       return 0;
     }
 
-    static void run(io.cyclelake.lake.Lake lake, PrintStream out) {
-      var raw = lake.read(io.cyclelake.schema.Tables.TELEMETRY_RAW, "ingest --source inverter");
-      var hz = lake.read(io.cyclelake.schema.Tables.TELEMETRY_1HZ, "telemetry aggregate");
-      List<org.apache.spark.sql.Column> aggs = new java.util.ArrayList<>();
-      aggs.add(org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.lit(1)));
-      aggs.add(org.apache.spark.sql.functions.countDistinct(org.apache.spark.sql.functions.col("ts")));
-      aggs.add(org.apache.spark.sql.functions.min("ts"));
-      aggs.add(org.apache.spark.sql.functions.max("ts"));
-      for (String c : io.cyclelake.schema.Tables.TELEMETRY_CHANNELS) {
-        aggs.add(org.apache.spark.sql.functions.count(c));
-        aggs.add(org.apache.spark.sql.functions.min(c));
-        aggs.add(org.apache.spark.sql.functions.max(c));
-      }
-      var gaps = new java.util.HashMap<String, long[]>();
-      for (var r : hz.groupBy("device_id").agg(org.apache.spark.sql.functions.count(
-              org.apache.spark.sql.functions.lit(1)),
-          org.apache.spark.sql.functions.sum(org.apache.spark.sql.functions.col("gap").cast("long")),
-          org.apache.spark.sql.functions.countDistinct(org.apache.spark.sql.functions.col("day"),
-              org.apache.spark.sql.functions.col("segment"))).collectAsList()) {
-        gaps.put(r.getString(0), new long[] {r.getLong(1), r.getLong(2), r.getLong(3)});
-      }
-      var quarantined = new java.util.HashMap<String, Long>();
-      if (lake.exists(io.cyclelake.schema.Tables.QUARANTINE)) {
-        for (var r : lake.read(io.cyclelake.schema.Tables.QUARANTINE, "ingest")
-            .where(org.apache.spark.sql.functions.col("cell_id").isNotNull()
-                .and(org.apache.spark.sql.functions.col("source").equalTo("inverter")))
-            .groupBy("cell_id").count().collectAsList()) {
-          quarantined.put(r.getString(0), r.getLong(1));
-        }
-      }
-      io.cyclelake.report.TextTable devices = new io.cyclelake.report.TextTable(List.of("device", "raw_rows",
-          "distinct_samples", "quarantined", "first", "last", "seconds_1hz", "gap_seconds", "segments"));
-      io.cyclelake.report.TextTable channels = new io.cyclelake.report.TextTable(List.of("device", "channel",
-          "values", "missing_pct", "min", "max"));
-      var rows = raw.groupBy("device_id").agg(aggs.get(0), aggs.subList(1, aggs.size())
-          .toArray(new org.apache.spark.sql.Column[0])).orderBy("device_id").collectAsList();
-      for (var r : rows) {
-        String d = r.getString(0);
-        long n = r.getLong(1);
-        long[] g = gaps.getOrDefault(d, new long[3]);
-        devices.add(List.of(d, n, r.getLong(2), quarantined.getOrDefault(d, 0L), String.valueOf(r.get(3)),
-            String.valueOf(r.get(4)), g[0], g[1], g[2]));
-        int k = 5;
-        for (String c : io.cyclelake.schema.Tables.TELEMETRY_CHANNELS) {
-          long v = r.getLong(k);
-          channels.add(List.of(d, c, v, 100.0 * (n - v) / n, r.isNullAt(k + 1) ? Double.NaN : r.getDouble(k + 1),
-              r.isNullAt(k + 2) ? Double.NaN : r.getDouble(k + 2)));
-          k += 3;
-        }
-      }
-      out.println("telemetry per device:");
-      devices.print(out);
-      out.println("telemetry per device and channel (missing = rows without a value for the channel):");
-      channels.print(out);
+    private static void print(List<String> header, List<List<Object>> rows) {
+      io.cyclelake.report.TextTable t = new io.cyclelake.report.TextTable(header);
+      for (List<Object> r : rows) t.add(r);
+      t.print(System.out);
     }
   }
 }

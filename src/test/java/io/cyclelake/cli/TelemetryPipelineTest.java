@@ -88,6 +88,22 @@ class TelemetryPipelineTest {
   }
 
   @Test
+  void qaCountsPerDeviceAndChannel() {
+    assertEquals(0, exit, out);
+    io.cyclelake.report.TelemetryQa qa = io.cyclelake.report.TelemetryQa.of(lake);
+    assertEquals(2, qa.devices().size());
+    long rows = qa.devices().stream().mapToLong(r -> (Long) r.get(1)).sum();
+    long quarantined = qa.devices().stream().mapToLong(r -> (Long) r.get(3)).sum();
+    assertEquals(lake.read(Tables.TELEMETRY_RAW, "ingest").count(), rows);
+    assertEquals(lake.read(Tables.QUARANTINE, "ingest").where(col("source").equalTo("inverter")).count(), quarantined);
+    assertEquals(2 * Tables.TELEMETRY_CHANNELS.size(), qa.channels().size());
+    // the planted n/a values are in the heat-sink column: that channel alone misses nothing in raw (rows quarantined)
+    assertEquals(0.0, (Double) qa.channels().get(0).get(3));
+    assertEquals("telemetry", qa.section().id());
+    assertEquals(0, run(new ByteArrayOutputStream(), "telemetry", "qa", "--lake", lake.root()));
+  }
+
+  @Test
   void predictWritesTimestampedPredictionsToDeltaAndCsv() throws Exception {
     assertEquals(0, exit, out);
     Path log = dir.resolve("data").resolve("new-log");
