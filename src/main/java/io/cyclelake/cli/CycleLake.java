@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
     description = "Battery degradation analytics on Spark and Delta Lake.",
     subcommands = {DemoCommand.class, IngestCommand.class, ReprocessCommand.class, FeaturesCommand.class, TrainCommand.class, SweepCommand.class,
         ReportCommand.class, TablesCommand.class, SqlCommand.class, ExportCommand.class,
-        DatasheetCommand.class, CardsCommand.class, CompareCommand.class, SequenceBenchCommand.class})
+        DatasheetCommand.class, CardsCommand.class, CompareCommand.class, SequenceBenchCommand.class,
+        TelemetryCommand.class, PredictCommand.class})
 public final class CycleLake implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -33,6 +33,10 @@ final class IngestCommand extends LakeCommand {
     Config c = common.config();
     common.printConfig(System.out, "ingest");
     String name = source != null ? source : c.getString("cyclelake.ingest.source");
+    if (io.cyclelake.ingest.telemetry.TelemetryReaders.has(name)) {
+      TelemetryCommand.ingest(common, name, input, force, new Progress(System.out));
+      return 0;
+    }
     SourceReader reader = SourceReaders.byName(name);
     Set<String> only = new LinkedHashSet<>(cells != null ? cells : c.getStringList("cyclelake.ingest.cells"));
     run(common, reader, input, only, force, new Progress(System.out));

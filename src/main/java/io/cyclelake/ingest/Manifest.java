@@ -22,7 +22,7 @@ import org.apache.spark.sql.RowFactory;
  * unchanged when size and modification time match its entry, or, if they do not, its SHA-256 does; a file whose
  * last read failed is always read again.
  */
-final class Manifest {
+public final class Manifest {
   private record Entry(long size, Timestamp modified, String sha256, String status, List<String> cells) {}
 
   private final String source;
@@ -33,7 +33,7 @@ final class Manifest {
     this.entries = entries;
   }
 
-  static Manifest load(Lake lake, String source) {
+  public static Manifest load(Lake lake, String source) {
     Map<String, Entry> m = new HashMap<>();
     if (lake.exists(Tables.FILES)) {
       for (Row r : lake.read(Tables.FILES, "ingest").where(col("source").equalTo(source))
@@ -47,7 +47,7 @@ final class Manifest {
   }
 
   /** Whether {@code path} must be read; records the file's state (and SHA-256 when computed) for its new entry. */
-  boolean changed(String path, Map<String, FileState> states, Map<String, String> shas) {
+  public boolean changed(String path, Map<String, FileState> states, Map<String, String> shas) {
     try {
       FileState s = FileState.of(path);
       states.put(path, s);
@@ -66,7 +66,7 @@ final class Manifest {
   }
 
   /** Cells the file held when it was last read. */
-  List<String> cells(String path) {
+  public List<String> cells(String path) {
     Entry e = entries.get(path);
     return e == null ? List.of() : e.cells();
   }
@@ -75,7 +75,7 @@ final class Manifest {
    * Entries under {@code dir} whose files are gone: not part of the input and no longer on disk (a file left out by
    * a --cells filter is not gone).
    */
-  List<String> removedUnder(String dir, Set<String> dataPaths, Set<String> listingPaths) {
+  public List<String> removedUnder(String dir, Set<String> dataPaths, Set<String> listingPaths) {
     List<String> out = new ArrayList<>();
     for (String p : entries.keySet()) {
       if (p.startsWith(dir) && !dataPaths.contains(p) && !listingPaths.contains(p)
@@ -88,7 +88,7 @@ final class Manifest {
   }
 
   /** The manifest row of a file read now; a file that vanished meanwhile is recorded as failed. */
-  Row entry(String path, String role, Map<String, FileState> states, Map<String, String> shas,
+  public Row entry(String path, String role, Map<String, FileState> states, Map<String, String> shas,
       Collection<String> cells, String status, long read, long accepted, long quarantined, String error,
       Timestamp now) {
     long size = 0;

@@ -40,6 +40,7 @@ public final class DatasetReport {
     page.add(ica(lake, o));
     page.add(quarantine(lake.readOrEmpty(Tables.QUARANTINE, Tables.QUARANTINE_SCHEMA), o.quarantineExamples()));
     page.add(files(lake.readOrEmpty(Tables.FILES, Tables.FILES_SCHEMA)));
+    if (lake.exists(Tables.TELEMETRY_RAW)) page.add(TelemetryQa.of(lake).section());
     return page;
   }
 

@@ -320,6 +320,163 @@ public final class Tables {
       f("importance", DoubleType, false, "importance of the feature"),
   });
 
+  // ---- Inverter telemetry (issue 8) ----
+
+  public static final String TELEMETRY_RAW = "telemetry_raw";
+  public static final String TELEMETRY_1HZ = "telemetry_1hz";
+  public static final String TELEMETRY_LABELS = "telemetry_labels";
+  public static final String TELEMETRY_RUNS = "telemetry_runs";
+  public static final String TELEMETRY_PREDICTIONS = "telemetry_predictions";
+
+  /**
+   * The canonical telemetry channels, in this order everywhere (raw table, 1 Hz table, kernels' channel index).
+   * Temperatures in degC, voltages in V, currents in A, torque in N m, speed in rpm.
+   */
+  public static final List<String> TELEMETRY_CHANNELS = List.of("heatsink_temp_c", "igbt_temp_c", "coolant_temp_c",
+      "ambient_temp_c", "dc_bus_voltage_v", "dc_bus_current_a", "phase_a_current_a", "phase_b_current_a",
+      "phase_c_current_a", "torque_nm", "speed_rpm");
+
+  private static final List<String> TELEMETRY_CHANNEL_TEXT = List.of("heat-sink temperature, degC",
+      "IGBT (junction or module) temperature, degC", "coolant temperature, degC", "ambient air temperature, degC",
+      "DC bus voltage, V", "DC bus current, A (positive = drawn by the inverter)", "phase A current (RMS), A",
+      "phase B current (RMS), A", "phase C current (RMS), A", "motor torque, N m (optional)",
+      "motor speed, rpm (optional)");
+
+  /** One row per accepted logger row; rows of overlapping files are all kept (deduplicated at 1 Hz). */
+  public static final StructType TELEMETRY_RAW_SCHEMA = telemetryRaw();
+
+  private static StructType telemetryRaw() {
+    List<StructField> f = new java.util.ArrayList<>(List.of(
+        f("device_id", StringType, false, "inverter identifier (from the file name pattern)"),
+        f("day", DataTypes.DateType, false, "UTC day of ts (partition column)"),
+        f("ts", TimestampType, false, "sample time, UTC, microseconds")));
+    for (int k = 0; k < TELEMETRY_CHANNELS.size(); k++) {
+      f.add(f(TELEMETRY_CHANNELS.get(k), DoubleType, true, TELEMETRY_CHANNEL_TEXT.get(k) + "; null = not logged"));
+    }
+    f.add(f("source_file", StringType, false, "raw file the row was read from"));
+    f.add(f("source_line", LongType, false, "1-based line of the row in source_file"));
+    return new StructType(f.toArray(new StructField[0]));
+  }
+
+  /**
+   * One row per device and second of a segment (a run of data with no hole longer than the aggregation's
+   * max-gap): mean/min/max of each channel over the raw samples of that second. A second without samples is a row
+   * with n_samples = 0, gap = true and null values (never filled).
+   */
+  public static final StructType TELEMETRY_1HZ_SCHEMA = telemetry1hz();
+
+  private static StructType telemetry1hz() {
+    List<StructField> f = new java.util.ArrayList<>(List.of(
+        f("device_id", StringType, false, "inverter identifier"),
+        f("day", DataTypes.DateType, false, "UTC day of ts (partition column)"),
+        f("ts", TimestampType, false, "start of the second, UTC"),
+        f("segment", IntegerType, false, "0-based run of data within the device and day; a hole longer than "
+            + "telemetry.aggregate.max-gap-s starts a new one"),
+        f("n_samples", IntegerType, false, "distinct raw samples in the second (0 = gap)"),
+        f("gap", DataTypes.BooleanType, false, "no sample in this second (values null)")));
+    for (int k = 0; k < TELEMETRY_CHANNELS.size(); k++) {
+      String c = TELEMETRY_CHANNELS.get(k);
+      String t = TELEMETRY_CHANNEL_TEXT.get(k);
+      f.add(f(c, DoubleType, true, "mean " + t + " over the second"));
+      f.add(f(c.replaceFirst("_([a-z]+)$", "_min_$1"), DoubleType, true, "minimum " + t));
+      f.add(f(c.replaceFirst("_([a-z]+)$", "_max_$1"), DoubleType, true, "maximum " + t));
+    }
+    return new StructType(f.toArray(new StructField[0]));
+  }
+
+  /** The column of a per-second statistic: {@code heatsink_temp_c, "max"} gives {@code heatsink_temp_max_c}. */
+  public static String telemetryStat(String channel, String stat) {
+    int u = channel.lastIndexOf('_');
+    return channel.substring(0, u) + "_" + stat + channel.substring(u);
+  }
+
+  /** Trailing windows of the telemetry features, seconds (the row's own second included, nothing after it). */
+  public static final int[] TELEMETRY_WINDOWS_S = {10, 60, 300};
+
+  /** Feature columns of {@link #TELEMETRY_LABELS_SCHEMA}, in the order the models take them. */
+  public static final List<String> TELEMETRY_FEATURES = telemetryFeatures();
+
+  private static List<String> telemetryFeatures() {
+    List<String> f = new java.util.ArrayList<>(List.of("temp_hottest_c", "heatsink_temp_c", "igbt_temp_c",
+        "coolant_temp_c", "ambient_temp_c", "heatsink_over_coolant_c", "coolant_over_ambient_c", "dc_power_kw",
+        "phase_current_rms_a"));
+    for (int w : TELEMETRY_WINDOWS_S) {
+      f.add("temp_mean_" + w + "s_c");
+      f.add("temp_max_" + w + "s_c");
+      f.add("temp_slope_" + w + "s_c_per_s");
+      f.add("coolant_slope_" + w + "s_c_per_s");
+      f.add("current_sq_mean_" + w + "s_a2");
+      f.add("power_mean_" + w + "s_kw");
+      f.add("power_max_" + w + "s_kw");
+    }
+    f.add("valid_fraction_" + TELEMETRY_WINDOWS_S[TELEMETRY_WINDOWS_S.length - 1] + "s");
+    return List.copyOf(f);
+  }
+
+  /**
+   * One row per device and second of {@code telemetry_1hz} that has data: labels looking ahead and features looking
+   * back (windows {@link #TELEMETRY_WINDOWS_S}, computed from that second and earlier seconds of the same segment
+   * only).
+   */
+  public static final StructType TELEMETRY_LABELS_SCHEMA = telemetryLabels();
+
+  private static StructType telemetryLabels() {
+    List<StructField> f = new java.util.ArrayList<>(List.of(
+        f("device_id", StringType, false, "inverter identifier"),
+        f("day", DataTypes.DateType, false, "UTC day of ts"),
+        f("ts", TimestampType, false, "start of the second, UTC"),
+        f("segment", IntegerType, false, "0-based run of consecutive seconds of the device, over all days"),
+        f("overheat", DataTypes.BooleanType, true, "the hottest temperature exceeds telemetry.labels.threshold-c "
+            + "within the next horizon_s seconds (null: the horizon runs past the data or over a gap)"),
+        f("overheat_now", DataTypes.BooleanType, false, "the hottest temperature exceeds the threshold in this "
+            + "second"),
+        f("delta_t_30s_c", DoubleType, true, "hottest temperature 30 s later minus now, degC (null if unknown)"),
+        f("horizon_s", IntegerType, false, "look-ahead H of the overheat label, s"),
+        f("threshold_c", DoubleType, false, "overheat threshold of the label, degC")));
+    for (String name : TELEMETRY_FEATURES) f.add(f(name, DoubleType, true, "feature (see TelemetryFeatures)"));
+    return new StructType(f.toArray(new StructField[0]));
+  }
+
+  /** One row per telemetry run × task × model (the chosen one and its baseline) × part. */
+  public static final StructType TELEMETRY_RUNS_SCHEMA = new StructType(new StructField[] {
+      f("run_id", StringType, false, "run identifier (model files under <lake>/<runs-dir>/<run_id>/)"),
+      f("created_at", TimestampType, false, "when the run finished"),
+      f("task", StringType, false, "overheat (classifier) | delta_t (30 s temperature change regressor)"),
+      f("role", StringType, false, "model (used by predict) | baseline"),
+      f("model", StringType, false, "plug-in name"),
+      f("part", StringType, false, "train | validation | test"),
+      f("t_from", TimestampType, true, "first second of the part"),
+      f("t_to", TimestampType, true, "last second of the part"),
+      f("n", LongType, false, "rows evaluated"),
+      f("positives", LongType, true, "rows labelled overheat (classifier)"),
+      f("roc_auc", DoubleType, true, "area under the ROC curve"),
+      f("pr_auc", DoubleType, true, "average precision (area under the precision-recall curve)"),
+      f("threshold", DoubleType, true, "alarm threshold on the probability (chosen on validation, max F-beta)"),
+      f("precision", DoubleType, true, "precision at the threshold"),
+      f("recall", DoubleType, true, "recall at the threshold"),
+      f("events", IntegerType, true, "overheating events (onsets) in the part"),
+      f("events_warned", IntegerType, true, "events with an alarm in the max-lead window before the onset"),
+      f("mean_lead_s", DoubleType, true, "mean warning lead time of the warned events, s"),
+      f("false_alarms_per_h", DoubleType, true, "alarm episodes followed by no event, per hour of data"),
+      f("mae_c", DoubleType, true, "mean absolute error of delta_t_30s_c, degC"),
+      f("rmse_c", DoubleType, true, "root mean squared error of delta_t_30s_c, degC"),
+      f("config", StringType, false, "the cyclelake.telemetry settings of the run (HOCON)"),
+  });
+
+  /** One row per scored second of {@code predict --task overheat}. */
+  public static final StructType TELEMETRY_PREDICTIONS_SCHEMA = new StructType(new StructField[] {
+      f("run_id", StringType, false, "run whose models scored the row"),
+      f("device_id", StringType, false, "inverter identifier"),
+      f("ts", TimestampType, false, "start of the second, UTC"),
+      f("temp_hottest_c", DoubleType, true, "hottest device temperature in the second, degC"),
+      f("overheat_probability", DoubleType, true, "probability of exceeding the threshold within the horizon"),
+      f("warning", DataTypes.BooleanType, true, "probability >= the run's alarm threshold"),
+      f("delta_t_30s_pred_c", DoubleType, true, "forecast temperature change over the next 30 s, degC"),
+      f("recommended_power_limit_pct", IntegerType, true, "derating advice: power limit, % of rated"),
+      f("advice", StringType, true, "the advice in words"),
+      f("source", StringType, false, "input file(s) or folder scored"),
+  });
+
   private static StructType concat(StructType... parts) {
     List<StructField> all = new java.util.ArrayList<>();
     for (StructType p : parts) all.addAll(List.of(p.fields()));

@@ -89,6 +89,7 @@ public final class XGBoostTabular implements TabularModel {
   public Fitted load(byte[] saved) {
     try {
       Booster b = XGBoost.loadModel(saved);
+      b.setParam("nthread", 1); // a run-time parameter, not saved with the model
       String lim = b.getAttr("cyclelake_tree_limit");
       int d = b.getNumFeature() > Integer.MAX_VALUE ? -1 : (int) b.getNumFeature();
       Fit f = new Fit(saved, b, lim == null ? 0 : Integer.parseInt(lim), d);
