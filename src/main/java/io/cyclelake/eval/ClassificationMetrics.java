@@ -65,58 +65,66 @@ public record ClassificationMetrics(long n, long positives, double rocAuc, doubl
     return above / ((double) pos * neg);
   }
 
-  public static double averagePrecision(double[] y, double[] score) {
-    Integer[] idx = order(score);
-    long pos = 0;
-    for (double v : y) if (v == 1) pos++;
-    if (pos == 0 || pos == y.length) return Double.NaN;
-    double ap = 0;
-    long tp = 0;
-    long seen = 0;
-    double prevRecall = 0;
-    int i = 0;
-    while (i < idx.length) {
-      int j = i;
-      while (j < idx.length && score[idx[j]] == score[idx[i]]) {
-        if (y[idx[j]] == 1) tp++;
-        seen++;
-        j++;
+  /**
+   * Counts at each distinct score, highest first, when every row scoring at or above it is called positive:
+   * {@code tp[k]} true positives and {@code called[k]} rows called; {@code positives} in all.
+   */
+  private record Sweep(double[] threshold, long[] tp, long[] called, long positives) {
+    static Sweep of(double[] y, double[] score) {
+      Integer[] idx = order(score);
+      long pos = 0;
+      for (double v : y) if (v == 1) pos++;
+      double[] thr = new double[idx.length];
+      long[] tp = new long[idx.length];
+      long[] called = new long[idx.length];
+      int n = 0;
+      long t = 0;
+      long seen = 0;
+      int i = 0;
+      while (i < idx.length) {
+        int j = i;
+        while (j < idx.length && score[idx[j]] == score[idx[i]]) {
+          if (y[idx[j]] == 1) t++;
+          seen++;
+          j++;
+        }
+        thr[n] = score[idx[i]];
+        tp[n] = t;
+        called[n++] = seen;
+        i = j;
       }
-      double recall = tp / (double) pos;
-      ap += (recall - prevRecall) * (tp / (double) seen);
+      return new Sweep(Arrays.copyOf(thr, n), Arrays.copyOf(tp, n), Arrays.copyOf(called, n), pos);
+    }
+  }
+
+  public static double averagePrecision(double[] y, double[] score) {
+    Sweep s = Sweep.of(y, score);
+    if (s.positives() == 0 || s.positives() == y.length) return Double.NaN;
+    double ap = 0;
+    double prevRecall = 0;
+    for (int k = 0; k < s.threshold().length; k++) {
+      double recall = s.tp()[k] / (double) s.positives();
+      ap += (recall - prevRecall) * (s.tp()[k] / (double) s.called()[k]);
       prevRecall = recall;
-      i = j;
     }
     return ap;
   }
 
   /** The score threshold (one of the scores) that maximises F-beta on these rows; 0.5 without positives. */
   public static double bestThreshold(double[] y, double[] score, double beta) {
-    Integer[] idx = order(score);
-    long pos = 0;
-    for (double v : y) if (v == 1) pos++;
-    if (pos == 0) return 0.5;
+    Sweep s = Sweep.of(y, score);
+    if (s.positives() == 0) return 0.5;
     double b2 = beta * beta;
     double best = -1;
     double thr = 0.5;
-    long tp = 0;
-    long seen = 0;
-    int i = 0;
-    while (i < idx.length) {
-      int j = i;
-      while (j < idx.length && score[idx[j]] == score[idx[i]]) {
-        if (y[idx[j]] == 1) tp++;
-        seen++;
-        j++;
-      }
-      double p = tp / (double) seen;
-      double r = tp / (double) pos;
+    for (int k = 0; k < s.threshold().length; k++) {
+      double p = s.tp()[k] / (double) s.called()[k];
+      double r = s.tp()[k] / (double) s.positives();
       double f = p + r == 0 ? 0 : (1 + b2) * p * r / (b2 * p + r);
       if (f > best) {
         best = f;
-        thr = score[idx[i]];
+        thr = s.threshold()[k];
       }
-      i = j;
     }
     return thr;
   }

@@ -149,20 +149,9 @@ public final class DatasetReport {
     List<List<Object>> t = new ArrayList<>();
     for (Row r : byRule) t.add(Arrays.asList(r.get(0), r.get(1), r.get(2)));
     s.table("quarantine-rules", List.of("rule", "rows", "files"), t);
-    org.apache.spark.sql.expressions.WindowSpec w = org.apache.spark.sql.expressions.Window.partitionBy("rule")
-        .orderBy("source_file", "source_line");
-    List<Row> ex = q.withColumn("k", org.apache.spark.sql.functions.row_number().over(w))
-        .where(col("k").leq(examples)).orderBy("rule", "k")
-        .select("rule", "source_file", "source_line", "source_column", "column_name", "message", "raw")
-        .collectAsList();
-    List<List<Object>> e = new ArrayList<>();
-    for (Row r : ex) {
-      String raw = r.isNullAt(6) ? null : r.getString(6);
-      if (raw != null && raw.length() > 120) raw = raw.substring(0, 117) + "...";
-      e.add(Arrays.asList(r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5), raw));
-    }
+    List<List<Object>> e = quarantineExamples(q, examples);
     return s.text("Up to " + examples + " examples per rule (first by file and line):")
-        .table("quarantine-examples", List.of("rule", "file", "line", "column", "field", "message", "raw"), e);
+        .table("quarantine-examples", QUARANTINE_EXAMPLE_COLUMNS, e);
   }
 
   static Section files(Dataset<Row> f) {
@@ -204,5 +193,26 @@ public final class DatasetReport {
     static String range(Object a, Object b) {
       return io.cyclelake.report.html.Html.format(a) + " – " + io.cyclelake.report.html.Html.format(b);
     }
+  }
+
+  /** Column names of the rows {@link #quarantineExamples} gives. */
+  public static final List<String> QUARANTINE_EXAMPLE_COLUMNS =
+      List.of("rule", "file", "line", "column", "field", "message", "raw");
+
+  /** The first {@code examples} quarantine rows of each rule (by file and line), raw text cut to 120 characters. */
+  public static List<List<Object>> quarantineExamples(Dataset<Row> q, int examples) {
+    org.apache.spark.sql.expressions.WindowSpec w = org.apache.spark.sql.expressions.Window.partitionBy("rule")
+        .orderBy("source_file", "source_line");
+    List<Row> ex = q.withColumn("k", org.apache.spark.sql.functions.row_number().over(w))
+        .where(col("k").leq(examples)).orderBy("rule", "k")
+        .select("rule", "source_file", "source_line", "source_column", "column_name", "message", "raw")
+        .collectAsList();
+    List<List<Object>> e = new ArrayList<>();
+    for (Row r : ex) {
+      String raw = r.isNullAt(6) ? null : r.getString(6);
+      if (raw != null && raw.length() > 120) raw = raw.substring(0, 117) + "...";
+      e.add(Arrays.asList(r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5), raw));
+    }
+    return e;
   }
 }

@@ -25,7 +25,7 @@ import org.apache.spark.sql.Row;
  * Optional columns are used when present, so the same report reads a training run's and a sweep's tables:
  * {@code runs} / {@code fold_metrics} (run_id, model, split, part, fold, metrics), {@code predictions} (run_id,
  * cell_id, cycle_index, actual, predicted, optional part, fold, model, lower, upper), {@code feature_importance}
- * (run_id, feature, importance).
+ * (run_id, feature, kind, importance).
  */
 public final class RunReport {
   static final List<String> METRIC_COLUMNS = List.of("model", "split", "part", "fold", "n", "mae", "rmse", "mape_pct",

@@ -274,11 +274,18 @@ public final class SweepJob {
   }
 
   /** One model with one grid point. */
-  record Spec(int index, String model, String params) {}
+  public record Spec(int index, String model, String params) {}
 
-  /** Every {@code sweep.models} entry × the cartesian product of its grid, checked against the model's settings. */
+  /** {@link #expand(Config, Config, Registry)} over the tabular models. */
   static List<Spec> expand(Config config, Config sw) {
-    Registry<TabularModel> models = Registry.load(TabularModel.class, TabularModel::name, "model");
+    return expand(config, sw, Registry.load(TabularModel.class, TabularModel::name, "model"));
+  }
+
+  /**
+   * Every {@code sweep.models} entry × the cartesian product of its grid, checked against the model's settings;
+   * {@code models} are the models a sweep of this kind may name.
+   */
+  public static List<Spec> expand(Config config, Config sw, Registry<?> models) {
     List<Spec> out = new ArrayList<>();
     List<? extends Config> entries = sw.getConfigList("models");
     if (entries.isEmpty()) {

@@ -1,9 +1,6 @@
 package io.cyclelake.model.sequence;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigRenderOptions;
-import com.typesafe.config.ConfigValue;
 import io.cyclelake.config.ConfigRender;
 import io.cyclelake.errors.CycleLakeException;
 import io.cyclelake.errors.ErrorCode;
@@ -15,6 +12,8 @@ import io.cyclelake.model.Serialized;
 import io.cyclelake.schema.Tables;
 import io.cyclelake.split.Fold;
 import io.cyclelake.split.FoldSplitter;
+import io.cyclelake.sweep.SweepJob;
+import io.cyclelake.sweep.SweepJob.Spec;
 import io.cyclelake.sweep.TaskSpec;
 import java.io.Serializable;
 import java.sql.Timestamp;
@@ -84,7 +83,7 @@ public final class SequenceSweepJob {
     if (!(level > 0 && level < 1)) {
       throw new CycleLakeException(ErrorCode.CONFIG_INVALID, "sweep.interval-level must be in (0, 1), got " + level);
     }
-    List<Spec> specs = expand(config, sw);
+    List<Spec> specs = SweepJob.expand(config, sw, registry());
     SequenceJob.Settings settings = SequenceJob.Settings.of(config);
     String sweepId = sw.getString("name") + "-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
         .withZone(ZoneOffset.UTC).format(Instant.now()) + "-" + UUID.randomUUID().toString().substring(0, 6);
@@ -104,7 +103,7 @@ public final class SequenceSweepJob {
     List<TaskSpec> tasks = new ArrayList<>();
     for (Spec s : specs) {
       for (int f = 0; f < folds.size(); f++) {
-        tasks.add(new TaskSpec(sweepId + "-s" + s.index + "-f" + f, s.index, s.model, s.params, f,
+        tasks.add(new TaskSpec(sweepId + "-s" + s.index() + "-f" + f, s.index(), s.model(), s.params(), f,
             folds.get(f).name(), seed, level));
       }
     }
@@ -226,7 +225,7 @@ public final class SequenceSweepJob {
       List<Double> rmse = new ArrayList<>();
       List<Double> r2 = new ArrayList<>();
       for (PartMetrics p : parts) {
-        if (p.specIndex() != s.index || !p.part().equals(Fold.partName(Fold.TEST)) || !p.cell().equals("*")) {
+        if (p.specIndex() != s.index() || !p.part().equals(Fold.partName(Fold.TEST)) || !p.cell().equals("*")) {
           continue;
         }
         mae.add(p.metrics().mae());
@@ -236,11 +235,11 @@ public final class SequenceSweepJob {
       int n = 0;
       int failed = 0;
       for (SequenceTask.Result r : results) {
-        if (r.spec().specIndex() != s.index) continue;
+        if (r.spec().specIndex() != s.index()) continue;
         n++;
         if (!r.status().equals("ok")) failed++;
       }
-      out.add(new SpecSummary(s.index, s.model, s.params, n, failed, mean(mae), sd(mae), mean(rmse), mean(r2)));
+      out.add(new SpecSummary(s.index(), s.model(), s.params(), n, failed, mean(mae), sd(mae), mean(rmse), mean(r2)));
     }
     return out;
   }
@@ -268,54 +267,4 @@ public final class SequenceSweepJob {
     return n < 2 ? Double.NaN : Math.sqrt(s / (n - 1));
   }
 
-  record Spec(int index, String model, String params) {}
-
-  /** Every {@code sweep.models} entry × the cartesian product of its grid, checked against the model's settings. */
-  static List<Spec> expand(Config config, Config sw) {
-    Registry<SequenceModel> models = registry();
-    List<Spec> out = new ArrayList<>();
-    List<? extends Config> entries = sw.getConfigList("models");
-    if (entries.isEmpty()) {
-      throw new CycleLakeException(ErrorCode.CONFIG_INVALID, "sweep.models is empty; list at least one "
-          + "{ model = NAME, grid { ... } } (sequence models: " + String.join(", ", models.names()) + ")");
-    }
-    for (Config e : entries) {
-      if (!e.hasPath("model")) {
-        throw new CycleLakeException(ErrorCode.CONFIG_INVALID, "an entry of sweep.models has no 'model' ("
-            + e.origin().description() + ")");
-      }
-      String name = e.getString("model");
-      models.get(name);
-      Config defaults = config.getConfig("cyclelake.model." + name);
-      List<Map<String, Object>> points = new ArrayList<>();
-      points.add(new LinkedHashMap<>());
-      if (e.hasPath("grid")) {
-        for (Map.Entry<String, ConfigValue> g : new TreeMap<>(e.getObject("grid")).entrySet()) {
-          if (!defaults.hasPath(g.getKey())) {
-            throw new CycleLakeException(ErrorCode.CONFIG_INVALID, "sweep grid of " + name + " names '" + g.getKey()
-                + "', which is not a setting of model." + name + " (" + g.getValue().origin().description()
-                + "); its settings: " + defaults.root().keySet());
-          }
-          Object raw = g.getValue().unwrapped();
-          List<?> values = raw instanceof List<?> l ? l : List.of(raw);
-          List<Map<String, Object>> next = new ArrayList<>();
-          for (Map<String, Object> p : points) {
-            for (Object v : values) {
-              Map<String, Object> q = new LinkedHashMap<>(p);
-              q.put(g.getKey(), v);
-              next.add(q);
-            }
-          }
-          points = next;
-        }
-      }
-      for (Map<String, Object> p : points) {
-        Map<String, Object> quoted = new LinkedHashMap<>();
-        p.forEach((k, v) -> quoted.put("\"" + k + "\"", v));
-        Config full = ConfigFactory.parseMap(quoted).withFallback(defaults).resolve();
-        out.add(new Spec(out.size(), name, full.root().render(ConfigRenderOptions.concise())));
-      }
-    }
-    return out;
-  }
 }

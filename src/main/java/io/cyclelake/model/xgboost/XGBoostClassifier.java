@@ -7,7 +7,6 @@ import io.cyclelake.model.TabularClassifier;
 import java.util.HashMap;
 import java.util.Map;
 import ml.dmlc.xgboost4j.java.Booster;
-import ml.dmlc.xgboost4j.java.DMatrix;
 import ml.dmlc.xgboost4j.java.XGBoost;
 import ml.dmlc.xgboost4j.java.XGBoostError;
 
@@ -44,26 +43,8 @@ public final class XGBoostClassifier implements TabularClassifier {
     int rounds = p.getInt("num-round");
     int patience = p.getInt("early-stopping-rounds");
     try {
-      DMatrix train = XGBoostTabular.matrix(x, y);
-      boolean early = xVal != null && xVal.length > 0 && patience > 0;
-      DMatrix[] val = early ? new DMatrix[] {XGBoostTabular.matrix(xVal, yVal)} : null;
-      Booster b = XGBoost.train(train, params, 0, new HashMap<>(), null, null);
-      int best = -1;
-      double bestLoss = Double.POSITIVE_INFINITY;
-      for (int it = 0; it < rounds; it++) {
-        b.update(train, it);
-        if (!early) continue;
-        double loss = XGBoostTabular.lastMetric(b.evalSet(val, new String[] {"validation"}, it));
-        if (loss < bestLoss) {
-          bestLoss = loss;
-          best = it;
-        } else if (it - best >= patience) {
-          break;
-        }
-      }
-      int limit = early ? best + 1 : 0;
-      if (early) b.setAttr("cyclelake_tree_limit", Integer.toString(limit));
-      return new Fit(b, limit);
+      Booster b = XGBoostTabular.boost(x, y, xVal, yVal, params, rounds, patience);
+      return new Fit(b, XGBoostTabular.treeLimit(b));
     } catch (XGBoostError e) {
       throw new CycleLakeException(ErrorCode.JOB_FAILED, "xgboost failed: " + e.getMessage(), null, e);
     }
@@ -76,8 +57,7 @@ public final class XGBoostClassifier implements TabularClassifier {
       // One thread: the run-time parameter is not saved with the model, and OpenMP's default of every core costs far
       // more than it saves on the small batches (down to one row per second in closed loop) this model scores.
       b.setParam("nthread", 1);
-      String lim = b.getAttr("cyclelake_tree_limit");
-      return new Fit(b, lim == null ? 0 : Integer.parseInt(lim));
+      return new Fit(b, XGBoostTabular.treeLimit(b));
     } catch (XGBoostError | java.io.IOException e) {
       throw new CycleLakeException(ErrorCode.INPUT_MALFORMED, "cannot read a saved xgboost classifier: " + e, null, e);
     }

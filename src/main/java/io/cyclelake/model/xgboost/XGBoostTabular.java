@@ -38,32 +38,51 @@ public final class XGBoostTabular implements TabularModel {
     int rounds = p.getInt("num-round");
     int patience = p.getInt("early-stopping-rounds");
     try {
-      DMatrix train = matrix(x, y);
-      boolean early = xVal != null && xVal.length > 0 && patience > 0;
-      DMatrix[] val = early ? new DMatrix[] {matrix(xVal, yVal)} : null;
-      // Boosted round by round (silently; XGBoost.train with watches logs every round), evaluating validation RMSE.
-      Booster b = XGBoost.train(train, params, 0, new HashMap<>(), null, null);
-      int best = -1;
-      double bestRmse = Double.POSITIVE_INFINITY;
-      for (int it = 0; it < rounds; it++) {
-        b.update(train, it);
-        if (!early) continue;
-        double rmse = lastMetric(b.evalSet(val, new String[] {"validation"}, it));
-        if (rmse < bestRmse) {
-          bestRmse = rmse;
-          best = it;
-        } else if (it - best >= patience) {
-          break;
-        }
-      }
-      int limit = early ? best + 1 : 0;
-      if (early) b.setAttr("cyclelake_tree_limit", Integer.toString(limit));
+      Booster b = boost(x, y, xVal, yVal, params, rounds, patience);
+      int limit = treeLimit(b);
       Fit f = new Fit(b.toByteArray(), b, limit, x[0].length);
       f.trainShap = f.meanAbsShap(x);
       return f;
     } catch (XGBoostError e) {
       throw new CycleLakeException(ErrorCode.JOB_FAILED, "xgboost failed: " + e.getMessage(), null, e);
     }
+  }
+
+  /** Attribute holding the number of trees predictions use (the best round + 1) after early stopping. */
+  private static final String TREE_LIMIT = "cyclelake_tree_limit";
+
+  /**
+   * Boosts round by round (silently: {@code XGBoost.train} with watches logs every round). With validation rows and
+   * {@code patience > 0}, stops after {@code patience} rounds without improvement of the params' {@code eval_metric}
+   * on them and records the best round in the booster ({@link #treeLimit}).
+   */
+  static Booster boost(double[][] x, double[] y, double[][] xVal, double[] yVal, Map<String, Object> params,
+      int rounds, int patience) throws XGBoostError {
+    DMatrix train = matrix(x, y);
+    boolean early = xVal != null && xVal.length > 0 && patience > 0;
+    DMatrix[] val = early ? new DMatrix[] {matrix(xVal, yVal)} : null;
+    Booster b = XGBoost.train(train, params, 0, new HashMap<>(), null, null);
+    int best = -1;
+    double bestMetric = Double.POSITIVE_INFINITY;
+    for (int it = 0; it < rounds; it++) {
+      b.update(train, it);
+      if (!early) continue;
+      double metric = lastMetric(b.evalSet(val, new String[] {"validation"}, it));
+      if (metric < bestMetric) {
+        bestMetric = metric;
+        best = it;
+      } else if (it - best >= patience) {
+        break;
+      }
+    }
+    if (early) b.setAttr(TREE_LIMIT, Integer.toString(best + 1));
+    return b;
+  }
+
+  /** Trees that predictions use: the best round + 1 after early stopping, else 0 (all). */
+  static int treeLimit(Booster b) throws XGBoostError {
+    String lim = b.getAttr(TREE_LIMIT);
+    return lim == null ? 0 : Integer.parseInt(lim);
   }
 
   /** The value of the last {@code name:value} pair of an XGBoost evaluation line ("[3]\tvalidation-rmse:0.12"). */
@@ -90,9 +109,8 @@ public final class XGBoostTabular implements TabularModel {
     try {
       Booster b = XGBoost.loadModel(saved);
       b.setParam("nthread", 1); // a run-time parameter, not saved with the model
-      String lim = b.getAttr("cyclelake_tree_limit");
       int d = b.getNumFeature() > Integer.MAX_VALUE ? -1 : (int) b.getNumFeature();
-      Fit f = new Fit(saved, b, lim == null ? 0 : Integer.parseInt(lim), d);
+      Fit f = new Fit(saved, b, treeLimit(b), d);
       return f;
     } catch (XGBoostError | java.io.IOException e) {
       throw new CycleLakeException(ErrorCode.INPUT_MALFORMED, "cannot read a saved xgboost model: " + e, null, e);

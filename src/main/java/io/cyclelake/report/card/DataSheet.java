@@ -286,20 +286,9 @@ public final class DataSheet {
     List<List<Object>> t = new ArrayList<>();
     for (Row r : byRule) t.add(Arrays.asList(r.get(0), r.get(1), r.get(2), r.get(3)));
     s.table("datasheet-quarantine", List.of("rule", "rows", "files", "cells"), t);
-    org.apache.spark.sql.expressions.WindowSpec w = org.apache.spark.sql.expressions.Window.partitionBy("rule")
-        .orderBy("source_file", "source_line");
-    List<Row> ex = q.withColumn("k", org.apache.spark.sql.functions.row_number().over(w))
-        .where(col("k").leq(examples)).orderBy("rule", "k")
-        .select("rule", "source_file", "source_line", "source_column", "column_name", "message", "raw")
-        .collectAsList();
-    List<List<Object>> e = new ArrayList<>();
-    for (Row r : ex) {
-      String raw = r.isNullAt(6) ? null : r.getString(6);
-      if (raw != null && raw.length() > 120) raw = raw.substring(0, 117) + "...";
-      e.add(Arrays.asList(r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5), raw));
-    }
+    List<List<Object>> e = io.cyclelake.report.DatasetReport.quarantineExamples(q, examples);
     s.text("Up to " + examples + " examples per rule (first by file and line):");
-    s.table("datasheet-quarantine-examples", List.of("rule", "file", "line", "column", "field", "message", "raw"),
+    s.table("datasheet-quarantine-examples", io.cyclelake.report.DatasetReport.QUARANTINE_EXAMPLE_COLUMNS,
         e);
   }
 
