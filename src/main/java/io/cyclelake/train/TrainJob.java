@@ -118,22 +118,50 @@ public final class TrainJob {
 
   /**
    * Discharge cycles with a capacity of at least {@code min-capacity-ah}, labelled with SOH = capacity / reference:
-   * the cell's first labelled discharge ({@code initial}) or {@code nominal-capacity-ah} ({@code nominal}).
+   * the cell's first labelled discharge ({@code initial}), the median of its first {@code initial-cycles} labelled
+   * discharges ({@code initial-median}) or {@code nominal-capacity-ah} ({@code nominal}).
    */
   public static Dataset<Row> sohLabels(Lake lake, Config soh, List<String> cells, String featureHash) {
-    Dataset<Row> rows = lake.read(Tables.FEATURES_SUMMARY, "features")
-        .where(col("cycle_type").equalTo("discharge").and(col(Tables.FEATURE_HASH).equalTo(featureHash)))
+    Dataset<Row> summary = lake.read(Tables.FEATURES_SUMMARY, "features")
+        .where(col(Tables.FEATURE_HASH).equalTo(featureHash));
+    Dataset<Row> rows = summary.where(col("cycle_type").equalTo("discharge"))
         .withColumnRenamed("capacity_counter_ah", "capacity_ah")
         .where(col("capacity_ah").geq(soh.getDouble("min-capacity-ah")));
     if (!cells.isEmpty()) rows = rows.where(col("cell_id").isin(cells.toArray()));
     Column reference = switch (soh.getString("reference")) {
       case "initial" -> first(col("capacity_ah")).over(Window.partitionBy("cell_id").orderBy("cycle_index")
           .rowsBetween(Window.unboundedPreceding(), Window.unboundedFollowing()));
+      case "initial-median" -> col("reference_ah");
       case "nominal" -> lit(soh.getDouble("nominal-capacity-ah"));
-      default -> throw new CycleLakeException(ErrorCode.CONFIG_INVALID, "train.soh.reference must be 'initial' or "
-          + "'nominal', got '" + soh.getString("reference") + "'");
+      default -> throw new CycleLakeException(ErrorCode.CONFIG_INVALID, "train.soh.reference must be 'initial', "
+          + "'initial-median' or 'nominal', got '" + soh.getString("reference") + "'");
     };
-    return withPrecedingCharge(lake, rows.withColumn("label", col("capacity_ah").divide(reference)), featureHash);
+    if (soh.getString("reference").equals("initial-median")) rows = withInitialMedian(rows, initialCycles(soh));
+    return withPrecedingCharge(lake, summary, rows.withColumn("label", col("capacity_ah").divide(reference))
+        .drop("reference_ah"), featureHash);
+  }
+
+  private static int initialCycles(Config soh) {
+    int k = soh.getInt("initial-cycles");
+    if (k < 1) {
+      throw new CycleLakeException(ErrorCode.CONFIG_INVALID, "train.soh.initial-cycles must be at least 1, got " + k);
+    }
+    return k;
+  }
+
+  /**
+   * Adds {@code reference_ah}: the median capacity of the cell's first {@code k} labelled discharges. Cells whose
+   * first discharge is a partial or aborted one (NASA B0033, B0039: 0.07 and 0.12 Ah before ~1.8 Ah) would
+   * otherwise get SOH labels of 10 and more.
+   */
+  static Dataset<Row> withInitialMedian(Dataset<Row> rows, int k) {
+    Dataset<Row> reference = rows.withColumn("rank_in_cell", org.apache.spark.sql.functions.row_number()
+            .over(Window.partitionBy("cell_id").orderBy("cycle_index")))
+        .where(col("rank_in_cell").leq(k))
+        .groupBy("cell_id")
+        .agg(org.apache.spark.sql.functions.percentile_approx(col("capacity_ah"), lit(0.5), lit(10_000))
+            .as("reference_ah"));
+    return rows.join(reference, "cell_id");
   }
 
   private static final List<String> KEYS = List.of("cell_id", "cycle_index");
@@ -144,12 +172,12 @@ public final class TrainJob {
   /**
    * Adds to each discharge the features of the cell's latest charge before it: every numeric column of
    * {@code features_summary} and {@code features_ica} of that charge, named {@code charge_<column>} (null where the
-   * cell has no charge before the discharge). A discharge's own capacity is the label; the charge before it is
+   * cell has no charge before the discharge); {@code summary} is features_summary at {@code featureHash}. A
+   * discharge's own capacity is the label; the charge before it is
    * what a model may see before the discharge happens.
    */
-  static Dataset<Row> withPrecedingCharge(Lake lake, Dataset<Row> discharges, String featureHash) {
-    Dataset<Row> summary = lake.read(Tables.FEATURES_SUMMARY, "features")
-        .where(col(Tables.FEATURE_HASH).equalTo(featureHash));
+  static Dataset<Row> withPrecedingCharge(Lake lake, Dataset<Row> summary, Dataset<Row> discharges,
+      String featureHash) {
     Dataset<Row> charges = numericCharge(summary);
     if (lake.exists(Tables.FEATURES_ICA)) {
       Dataset<Row> ica = numericCharge(lake.read(Tables.FEATURES_ICA, "features")
