@@ -14,7 +14,7 @@ run=$(cd "$1" && pwd)
 members() {
   local pgid=$1 p
   for p in $(pgrep -g "$pgid" 2> /dev/null); do
-    if tr '\0' ' ' < "/proc/$p/cmdline" 2> /dev/null | grep -qF -- "$run" \
+    if { tr '\0' ' ' < "/proc/$p/cmdline"; } 2> /dev/null | grep -qF -- "$run" \
         || [[ "$(readlink "/proc/$p/cwd" 2> /dev/null)" == "$run"* ]]; then
       echo "$p"
     fi
