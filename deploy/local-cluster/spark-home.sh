@@ -61,7 +61,7 @@ while IFS= read -r -d "$delim" arg; do
   else
     echo "$arg" >&2
   fi
-done < <("$java_bin" -Xmx128m -cp "$SPARK_HOME/jars/*" org.apache.spark.launcher.Main "$@"; printf '%d\0' $?)
+done < <("$java_bin" -Xmx128m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "$SPARK_HOME/jars/*" org.apache.spark.launcher.Main "$@"; printf '%d\0' $?)
 status=${cmd[${#cmd[@]}-1]:-1}
 unset 'cmd[${#cmd[@]}-1]'
 if [[ "$status" != 0 || ${#cmd[@]} == 0 ]]; then

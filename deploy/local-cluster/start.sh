@@ -11,7 +11,8 @@
 #
 # Settings (environment): CLUSTER_WORKERS (2), CLUSTER_WORKER_CORES (1), CLUSTER_WORKER_MEMORY (1g: what a worker
 # offers to executors and drivers), CLUSTER_DAEMON_MEMORY (256m: heap of the master and worker JVMs themselves),
-# CLUSTER_START_TIMEOUT (seconds, 120).
+# CLUSTER_DAEMON_JAVA_OPTS (-XX:TieredStopAtLevel=1 -XX:+UseSerialGC: the daemons are small, quick JIT and GC
+# keep their CPU low on a 2-core machine), CLUSTER_START_TIMEOUT (seconds, 120).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -45,7 +46,7 @@ export SPARK_LOCAL_IP=127.0.0.1
 export SPARK_LOCAL_DIRS="$run/local"
 export SPARK_DAEMON_MEMORY=${CLUSTER_DAEMON_MEMORY:-256m}
 # Marks every daemon's command line with the run directory: stop.sh checks it before killing a pid.
-export SPARK_DAEMON_JAVA_OPTS="-Dcyclelake.local-cluster=$run"
+export SPARK_DAEMON_JAVA_OPTS="${CLUSTER_DAEMON_JAVA_OPTS--XX:TieredStopAtLevel=1 -XX:+UseSerialGC} -Dcyclelake.local-cluster=$run"
 
 # Starts "$@" in a new session (its own process group, which its executors and drivers inherit) and records its pid.
 daemon() {
