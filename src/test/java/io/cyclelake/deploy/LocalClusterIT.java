@@ -119,7 +119,8 @@ class LocalClusterIT {
       Thread q = new Thread(query, "cluster-mode-submit");
       q.start();
       try {
-        submit("client", "sweep", "--conf", sweepConf, "--lake", clusterLake.toString());
+        submit("client", "sweep", "--conf", sweepConf, "--lake", clusterLake.toString(),
+            "--set", "report.cards.dir=\"" + dir.resolve("cards-cluster") + "\"");
       } finally {
         clusterModeLog = query.get(600, TimeUnit.SECONDS);
       }
@@ -139,7 +140,7 @@ class LocalClusterIT {
       for (String[] args : List.of(
           new String[] {"ingest", "--source", "nasa", "--input", input.toString()},
           new String[] {"features"},
-          new String[] {"sweep", "--conf", sweepConf})) {
+          new String[] {"sweep", "--conf", sweepConf, "--set", "report.cards.dir=\"" + dir.resolve("cards-local") + "\""})) {
         List<String> a = new ArrayList<>(List.of(args));
         a.addAll(List.of("--lake", localLake.toString()));
         int exit = LOCAL_OUT.with(file, () -> CycleLake.execute(a.toArray(String[]::new)));
