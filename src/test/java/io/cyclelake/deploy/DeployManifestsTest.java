@@ -245,6 +245,35 @@ class DeployManifestsTest {
     assertTrue(dag.contains("max_active_runs=1"), "no overlapping runs");
   }
 
+  @Test
+  void gpuDiscoveryScriptPrintsSparksResourceJson(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+    Path script = DEPLOY.resolve("gpu/getGpusResources.sh");
+    assertTrue(Files.isExecutable(script), script + " must be executable");
+    // A stand-in nvidia-smi that lists two GPUs as `nvidia-smi --query-gpu=index --format=csv,noheader` does.
+    Path fake = tmp.resolve("bin/nvidia-smi");
+    Files.createDirectories(fake.getParent());
+    Files.writeString(fake, "#!/bin/sh\nprintf '0\\n1\\n'\n");
+    assertTrue(fake.toFile().setExecutable(true));
+    assertEquals("{\"name\": \"gpu\", \"addresses\": [\"0\",\"1\"]}", runScript(script, tmp.resolve("bin") + ":/usr/bin:/bin"));
+    // Without nvidia-smi it fails with a message rather than offering no GPU.
+    Path empty = Files.createDirectories(tmp.resolve("empty"));
+    ProcessBuilder pb = new ProcessBuilder("/bin/bash", script.toString()).redirectErrorStream(true);
+    pb.environment().put("PATH", empty.toString());
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertEquals(1, p.waitFor(), out);
+    assertTrue(out.contains("nvidia-smi not found"), out);
+  }
+
+  static String runScript(Path script, String path) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder("/bin/bash", script.toString()).redirectErrorStream(true);
+    pb.environment().put("PATH", path);
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+    assertEquals(0, p.waitFor(), out);
+    return out;
+  }
+
   // ---------------------------------------------------------------------------------------------------------------
 
   /** Checks one SparkApplication spec; returns its arguments. */
