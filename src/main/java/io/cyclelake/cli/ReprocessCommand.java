@@ -16,8 +16,8 @@ import picocli.CommandLine.Option;
     description = "For schedulers: ingest the new or changed files of every input in cyclelake.ingest.inputs, "
         + "then compute the features that are missing.",
     footer = {"", "Exit codes: 0 done (also when there was nothing new: no table is written then); "
-        + "3 some files could not be read (their rows stay out, the others are in, features were computed; the "
-        + "files table says why, and the next run reads them again); 2 configuration error; 3 an input folder "
+        + "3 some files could not be read (what could be read of them is in, as are the other files, and the "
+        + "features were computed; the files table says why, and the next run reads them again); 2 configuration error; 3 an input folder "
         + "is missing; 10 any other failure. A non-zero exit always prints a message."})
 final class ReprocessCommand extends LakeCommand {
   @Option(names = "--no-features", description = "Only ingest.")

@@ -19,7 +19,8 @@ final class Submit {
    * Spark's own Java 17 module options ({@code JavaModuleOptions}). spark-submit gives them to a client-mode driver
    * and to executors, but a driver that a standalone worker starts in cluster deploy mode does not get them and
    * fails with {@code IllegalAccessError ... sun.nio.ch.DirectBuffer}; {@link #command} passes them as
-   * {@code spark.driver.extraJavaOptions} in cluster mode unless that key is set in {@code cyclelake.submit.conf}.
+   * {@code spark.driver.extraJavaOptions} in cluster mode on a standalone master ({@code spark://}) unless that key is
+   * set in {@code cyclelake.submit.conf} (YARN and Kubernetes drivers get them from Spark).
    */
   static final String JAVA17_OPTIONS = "-XX:+IgnoreUnrecognizedVMOptions"
       + " --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED"
@@ -55,7 +56,9 @@ final class Submit {
     Map<String, String> extra = new java.util.TreeMap<>();
     s.getConfig("conf").entrySet().forEach(e -> extra.put(
         String.join(".", com.typesafe.config.ConfigUtil.splitPath(e.getKey())), String.valueOf(e.getValue().unwrapped())));
-    if (s.getString("deploy-mode").equals("cluster")) extra.putIfAbsent("spark.driver.extraJavaOptions", JAVA17_OPTIONS);
+    if (s.getString("deploy-mode").equals("cluster") && s.getString("master").startsWith("spark://")) {
+      extra.putIfAbsent("spark.driver.extraJavaOptions", JAVA17_OPTIONS);
+    }
     for (Map.Entry<String, String> e : extra.entrySet()) {
       cmd.add("--conf");
       cmd.add(e.getKey() + "=" + e.getValue());

@@ -27,11 +27,18 @@ class SubmitTest {
   }
 
   @Test
-  void clientModeLeavesTheDriverOptionsToSparkSubmitAndAUserSettingWins() {
-    var client = ConfigLoader.load(Path.of("none"), List.of(), List.of("submit.deploy-mode=client"));
-    List<String> cmd = Submit.command(client, Path.of("/opt/spark"), Path.of("/app/cyclelake.jar"), List.of("tables"));
-    assertTrue(cmd.stream().noneMatch(a -> a.startsWith("spark.driver.extraJavaOptions=")), cmd.toString());
+  void onlyStandaloneClusterModeGetsTheDriverOptionsAndAUserSettingWins() {
+    // Client mode, and cluster mode on YARN or Kubernetes: spark-submit gives the driver the options itself.
+    for (List<String> sets : List.of(List.of("submit.deploy-mode=client", "submit.master=\"spark://h:7077\""),
+        List.of("submit.deploy-mode=cluster", "submit.master=yarn"),
+        List.of("submit.deploy-mode=cluster", "submit.master=\"k8s://https://api:6443\""))) {
+      var c = ConfigLoader.load(Path.of("none"), List.of(), sets);
+      List<String> cmd = Submit.command(c, Path.of("/opt/spark"), Path.of("/app/cyclelake.jar"), List.of("tables"));
+      assertTrue(cmd.stream().noneMatch(a -> a.startsWith("spark.driver.extraJavaOptions=")), cmd.toString());
+    }
+    List<String> cmd;
     var own = ConfigLoader.load(Path.of("none"), List.of(), List.of("submit.deploy-mode=cluster",
+        "submit.master=\"spark://h:7077\"",
         "submit.conf.\"spark.driver.extraJavaOptions\"=\"-Dx=1\""));
     cmd = Submit.command(own, Path.of("/opt/spark"), Path.of("/app/cyclelake.jar"), List.of("tables"));
     assertEquals(1, cmd.stream().filter(a -> a.startsWith("spark.driver.extraJavaOptions=")).count());
