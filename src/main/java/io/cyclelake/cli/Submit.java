@@ -16,6 +16,24 @@ final class Submit {
   private Submit() {}
 
   /**
+   * Spark's own Java 17 module options ({@code JavaModuleOptions}). spark-submit gives them to a client-mode driver
+   * and to executors, but a driver that a standalone worker starts in cluster deploy mode does not get them and
+   * fails with {@code IllegalAccessError ... sun.nio.ch.DirectBuffer}; {@link #command} passes them as
+   * {@code spark.driver.extraJavaOptions} in cluster mode on a standalone master ({@code spark://}) unless that key is
+   * set in {@code cyclelake.submit.conf} (YARN and Kubernetes drivers get them from Spark).
+   */
+  static final String JAVA17_OPTIONS = "-XX:+IgnoreUnrecognizedVMOptions"
+      + " --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED"
+      + " --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED"
+      + " --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED"
+      + " --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED"
+      + " --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED"
+      + " --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED"
+      + " --add-opens=java.base/sun.nio.cs=ALL-UNNAMED --add-opens=java.base/sun.security.action=ALL-UNNAMED"
+      + " --add-opens=java.base/sun.util.calendar=ALL-UNNAMED"
+      + " --add-opens=java.security.jgss/sun.security.krb5=ALL-UNNAMED -Djdk.reflect.useDirectMethodHandle=false";
+
+  /**
    * The spark-submit argument list: master, deploy mode and resources from {@code cyclelake.submit}, the Delta and
    * session settings of {@code cyclelake.spark.conf}, then the application jar and the command's own arguments
    * without {@code --submit} (and without the options that spark-submit now carries).
@@ -35,11 +53,16 @@ final class Submit {
       cmd.add("--conf");
       cmd.add(e.getKey() + "=" + e.getValue());
     }
-    s.getConfig("conf").entrySet().forEach(e -> {
+    Map<String, String> extra = new java.util.TreeMap<>();
+    s.getConfig("conf").entrySet().forEach(e -> extra.put(
+        String.join(".", com.typesafe.config.ConfigUtil.splitPath(e.getKey())), String.valueOf(e.getValue().unwrapped())));
+    if (s.getString("deploy-mode").equals("cluster") && s.getString("master").startsWith("spark://")) {
+      extra.putIfAbsent("spark.driver.extraJavaOptions", JAVA17_OPTIONS);
+    }
+    for (Map.Entry<String, String> e : extra.entrySet()) {
       cmd.add("--conf");
-      cmd.add(String.join(".", com.typesafe.config.ConfigUtil.splitPath(e.getKey())) + "="
-          + e.getValue().unwrapped());
-    });
+      cmd.add(e.getKey() + "=" + e.getValue());
+    }
     cmd.add(appJar.toString());
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
