@@ -110,6 +110,9 @@ public final class IngestJob {
     plan.operations().forEach(o -> listingPaths.add(o.sourceFile()));
     plan.quarantined().forEach(q -> listingPaths.add(q.sourceFile()));
     listingPaths.removeAll(dataPaths);
+    Set<String> allPaths = new LinkedHashSet<>(dataPaths);
+    allPaths.addAll(listingPaths);
+    InputPaths.check(in, allPaths);
     Map<String, FileState> states = new HashMap<>();
     Map<String, String> shas = new HashMap<>();
     List<InputFile> changedFirst = new ArrayList<>();
@@ -141,6 +144,17 @@ public final class IngestJob {
       return new Result(0, planCells, 0, 0, 0, 0, 0, 0, unchanged, 0, removed);
     }
 
+    // Each file's state (and SHA-256) before it is read: the manifest records these, and a file whose size or time
+    // differs after the parse changed while it was read (see below).
+    for (InputFile f : changed) {
+      try {
+        FileState st = states.containsKey(f.path()) ? states.get(f.path()) : FileState.of(f.path());
+        states.put(f.path(), st);
+        if (!shas.containsKey(f.path())) shas.put(f.path(), st.sha256());
+      } catch (IOException e) {
+        // gone or unreadable: the parse records why
+      }
+    }
     progress.step("parsing " + changed.size() + " files in parallel");
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<Map<String, Operation>> opsBc = jsc.broadcast(ops);
@@ -181,6 +195,10 @@ public final class IngestJob {
             }
           }
         }
+      }
+      for (InputFile f : changed) {
+        String why = changedWhileRead(states.get(f.path()), f.path());
+        if (why != null) fileErrors.merge(f.path(), why, (a, b) -> a + "; " + b);
       }
       long quarantined = quarantinedRows + (listingChanged ? plan.quarantined().size() : 0);
       progress.done(String.format("parsed %d samples, %d impedance points, %d quarantined rows%s", samples, points,
@@ -251,6 +269,25 @@ public final class IngestJob {
       parsed.unpersist();
       opsBc.destroy();
     }
+  }
+
+  /**
+   * Why a file's rows cannot be trusted because it changed while it was read (size or modification time differ from
+   * before the parse), or null. Its rows are written as read, and the manifest records it as failed, so the next
+   * ingest reads it again and replaces them.
+   */
+  static String changedWhileRead(FileState before, String path) {
+    if (before == null) return null;
+    FileState after;
+    try {
+      after = FileState.of(path);
+    } catch (IOException e) {
+      return "the file vanished while it was read (" + e + "); the next ingest reads it again";
+    }
+    if (after.sizeBytes() == before.sizeBytes() && after.modifiedAt().equals(before.modifiedAt())) return null;
+    return "the file changed while it was read (size " + before.sizeBytes() + " -> " + after.sizeBytes()
+        + " bytes, modified " + before.modifiedAt() + " -> " + after.modifiedAt() + "); its rows may mix both "
+        + "versions, so it is recorded as failed and the next ingest reads it again";
   }
 
   /** The cycles rows of {@code operations}, with sample counts from the lake's tables as they are now. */
