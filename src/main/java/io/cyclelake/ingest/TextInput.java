@@ -42,6 +42,28 @@ public final class TextInput implements Closeable, LineSource {
     }
   }
 
+  /**
+   * As {@link #open}, with a file that cannot even be opened (a {@code .gz} that is empty, not gzip, or has a broken
+   * header) failing as {@code INPUT_MALFORMED} at line 1, named by its path.
+   */
+  public static TextInput openOrFail(Path file) {
+    try {
+      return open(file);
+    } catch (IOException e) {
+      long size = -1;
+      try {
+        size = Files.size(file);
+      } catch (IOException gone) {
+        // reported below with the open error
+      }
+      if (size == 0) {
+        throw new io.cyclelake.errors.CycleLakeException(io.cyclelake.errors.ErrorCode.INPUT_MALFORMED,
+            "the file is empty (0 bytes)", new io.cyclelake.errors.SourceLocation(file.toString(), 1, 0, null), e);
+      }
+      throw readBreak(file.toString(), null, e);
+    }
+  }
+
   /** The next line without its terminator, or null at the end; throws the read error after the last good line. */
   public String readLine() throws IOException {
     String line = next;

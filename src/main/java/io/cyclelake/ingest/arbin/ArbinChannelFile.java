@@ -161,7 +161,7 @@ public final class ArbinChannelFile {
     if (file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".xlsx")) {
       return XlsxLines.open(file, "Channel");
     }
-    return TextInput.open(file);
+    return TextInput.openOrFail(file);
   }
 
   private static RowReader header(LineSource in, Path file, String cellId) throws IOException {

@@ -57,7 +57,7 @@ public final class MappedCsvFile {
       Consumer<QuarantineRecord> rejected) throws IOException {
     long data = 0;
     long accepted = 0;
-    try (TextInput in = TextInput.open(file)) {
+    try (TextInput in = TextInput.openOrFail(file)) {
       Parser p = header(in, file.toString(), m, source, fileCell);
       String line;
       try {
@@ -118,7 +118,7 @@ public final class MappedCsvFile {
     if (header == null || in.lastLineCut()) {
       throw new CycleLakeException(ErrorCode.INPUT_MALFORMED, "the file ends before its header line "
           + m.headerLine() + " (" + m.label() + " expects the header there)",
-          new SourceLocation(file, in.lineNumber(), 0, null), null);
+          new SourceLocation(file, header == null ? in.lineNumber() + 1 : in.lineNumber(), 0, null), null);
     }
     long headerLineNo = in.lineNumber();
     if (header.startsWith("\uFEFF")) header = header.substring(1);

@@ -152,7 +152,7 @@ public final class LoggerCsvReader implements TelemetryReader {
   public Map<String, String> notes(List<InputFile> files) throws IOException {
     Map<String, String> notes = new TreeMap<>();
     for (InputFile f : files) {
-      try (TextInput in = TextInput.open(Path.of(f.path()))) {
+      try (TextInput in = TextInput.openOrFail(Path.of(f.path()))) {
         LoggerHeader h = LoggerHeader.parse(f.path(), in.readLine(), in.readLine(), delimiterSetting());
         List<String> unmapped = new ArrayList<>();
         Column[] cols = columns(f.path(), h);
@@ -224,7 +224,7 @@ public final class LoggerCsvReader implements TelemetryReader {
         .parseDefaulting(java.time.temporal.ChronoField.ERA, 1).toFormatter(Locale.ROOT)
         .withResolverStyle(ResolverStyle.STRICT);
     ZoneId zone = ZoneId.of(st.zone());
-    try (TextInput in = TextInput.open(Path.of(path))) {
+    try (TextInput in = TextInput.openOrFail(Path.of(path))) {
       try {
         parseLines(in, path, device, fmt, zone, sink);
       } catch (IOException e) {
