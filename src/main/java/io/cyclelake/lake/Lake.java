@@ -64,8 +64,10 @@ public final class Lake {
    * idempotent.
    */
   public void replace(Dataset<Row> rows, String table, String replaceWhere, String... partitionBy) {
-    DataFrameWriter<Row> w = rows.write().format("delta").mode("overwrite");
-    if (exists(table)) w = w.option("replaceWhere", replaceWhere);
+    // replaceWhere even when the table does not exist yet: a writer that finds no table and overwrites without a
+    // predicate would, if another writer created the table in between, delete that writer's rows. With the predicate,
+    // the second creator fails with Delta's ProtocolChangedException instead (and the ingest retries).
+    DataFrameWriter<Row> w = rows.write().format("delta").mode("overwrite").option("replaceWhere", replaceWhere);
     if (partitionBy.length > 0) w = w.partitionBy(partitionBy);
     w.save(path(table));
   }
