@@ -92,7 +92,10 @@ class BadInputCorpusTest {
         of("enormous-line", "nasa", BadInputCorpusTest::enormousLine),
         of("non-utf8-bytes", "battery-archive", BadInputCorpusTest::nonUtf8),
         of("field-count", "mapped", BadInputCorpusTest::fieldCount),
-        of("unknown-unit-in-value", "inverter", BadInputCorpusTest::unknownUnitInValue));
+        of("unknown-unit-in-value", "inverter", BadInputCorpusTest::unknownUnitInValue),
+        of("symlink-out-of-input", "nasa", BadInputCorpusTest::symlinkOutOfInput),
+        of("symlink-same-file-twice", "bdf", BadInputCorpusTest::symlinkSameFileTwice),
+        of("path-traversal-in-listing", "nasa", BadInputCorpusTest::pathTraversalInListing));
   }
 
   @ParameterizedTest(name = "{0} ({1})")
@@ -541,6 +544,43 @@ class BadInputCorpusTest {
     assertRecord(t.rejected(f).get(1), "inverter", "unit", 4, 3, "IGBT Temp", "the unit 'furlongs'");
   }
 
+  // ================================================================ cases: paths
+
+  /** A data file that is a link to a file outside --input: the ingest stops before reading anything, naming it. */
+  static void symlinkOutOfInput(Path dir) throws IOException {
+    Path in = nasaInput(dir);
+    write(in.resolve("timeseries/discharge/B0005_discharge.csv.gz"), gzip(NASA_DISCHARGE + "\n" + nasaRow(0) + "\n"));
+    Path outside = write(dir.resolve("elsewhere/secret.csv.gz"), gzip(NASA_DISCHARGE + "\n"));
+    Path link = Files.createSymbolicLink(in.resolve("timeseries/discharge/B0006_discharge.csv.gz"), outside);
+    Run r = Run.ingest("nasa", in);
+    r.assertPlanFailed(link, 0, "outside the input folder", "(it is a symbolic link)", outside.toRealPath().toString());
+  }
+
+  /** Two names for one file (a link next to its target) would ingest its rows twice: the ingest stops, naming both. */
+  static void symlinkSameFileTwice(Path dir) throws IOException {
+    Path in = Files.createDirectories(dir.resolve("in"));
+    Path f = write(in.resolve("C1.bdf.csv"), ba(BDF_HEADER, bdfCycle(0)));
+    Path link = Files.createSymbolicLink(in.resolve("C2.bdf.csv"), f);
+    Run r = Run.ingest("bdf", in);
+    r.assertPlanFailed(link, 0, "is the same file as " + f, "ingested twice");
+  }
+
+  /**
+   * metadata.csv's {@code filename} column says "../../etc/passwd": no reader opens a path written inside a file
+   * (nasa reads the timeseries folder's own listing), so the row is an ordinary listing row and nothing outside
+   * --input is read.
+   */
+  static void pathTraversalInListing(Path dir) throws IOException {
+    Path in = nasaInput(dir);
+    Files.writeString(in.resolve("metadata.csv"), NASA_META.replace("00011.csv", "../../../../etc/passwd"));
+    Path f = write(in.resolve("timeseries/discharge/B0005_discharge.csv.gz"),
+        gzip(NASA_DISCHARGE + "\n" + nasaRow(0) + "\n"));
+    Run r = Run.ingest("nasa", in);
+    r.assertOk(f);
+    r.assertLines(f, 2);
+    assertEquals(List.of(f.toString()), r.plan.files().stream().map(InputFile::path).toList());
+  }
+
   // ================================================================ harness
 
   /** What an ingest would do with an input, without Spark: plan, then each file through the Validator. */
@@ -559,8 +599,9 @@ class BadInputCorpusTest {
       Run run = new Run();
       try {
         run.plan = reader.plan(input, settings, Set.of());
-        List<String> paths = new ArrayList<>();
+        Set<String> paths = new java.util.LinkedHashSet<>();
         run.plan.files().forEach(f -> paths.add(f.path()));
+        run.plan.operations().forEach(o -> paths.add(o.sourceFile()));
         InputPaths.check(input, paths);
       } catch (CycleLakeException e) {
         run.planError = e;
