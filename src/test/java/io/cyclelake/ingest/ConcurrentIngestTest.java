@@ -97,7 +97,7 @@ class ConcurrentIngestTest {
   }
 
   /** Every data line of every file is in timeseries exactly once; one manifest row per file, all ok. */
-  static void assertEachRowOnce(Lake lake, Path data) throws Exception {
+  public static void assertEachRowOnce(Lake lake, Path data) throws Exception {
     long lines = 0;
     List<Path> files;
     try (var s = Files.walk(data.resolve("timeseries"))) {
