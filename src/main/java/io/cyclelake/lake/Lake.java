@@ -117,6 +117,33 @@ public final class Lake {
 
   public record TableInfo(String name, long rows, long version, String path) {}
 
+  /**
+   * Restores {@code table} to Delta version {@code version} (Delta {@code RESTORE}): the table's rows become those of
+   * that version, written as a new version, so the restore can itself be undone. Returns the new version.
+   *
+   * @throws CycleLakeException TABLE_MISSING if there is no such table, CONFIG_INVALID if the version is not one of
+   *     the table's (or its files were vacuumed)
+   */
+  public long restore(String table, long version) {
+    if (!exists(table)) {
+      throw new CycleLakeException(ErrorCode.TABLE_MISSING, "the lake " + root + " has no table '" + table + "'");
+    }
+    long current = version(table);
+    if (version < 0 || version > current) {
+      throw new CycleLakeException(ErrorCode.CONFIG_INVALID, "table " + table + " has versions 0.." + current
+          + "; --version " + version + " is not one of them (see `cyclelake sql \"DESCRIBE HISTORY delta.`"
+          + path(table) + "`\"`)");
+    }
+    try {
+      DeltaTable.forPath(spark, path(table)).restoreToVersion(version);
+    } catch (RuntimeException e) {
+      throw new CycleLakeException(ErrorCode.JOB_FAILED, "cannot restore " + table + " to version " + version + " ("
+          + e.getMessage().lines().findFirst().orElse("") + "); a VACUUM may have removed that version's files",
+          null, e);
+    }
+    return version(table);
+  }
+
   /** The latest Delta version of {@code table}, which must exist. */
   public long version(String table) {
     return DeltaTable.forPath(spark, path(table)).history(1).select("version").first().getLong(0);
