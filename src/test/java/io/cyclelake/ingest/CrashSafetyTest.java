@@ -60,6 +60,43 @@ class CrashSafetyTest {
     assertManifestAgrees(lake);
   }
 
+  /**
+   * The same for {@code features}: killed right after it committed {@code features_ica} (before {@code ica_curves}
+   * and {@code features_summary}, which decides what is done), then run again: each of the three tables holds one row
+   * per charge and discharge.
+   */
+  @Test
+  void sigkillInTheMiddleOfFeaturesThenRerunHoldsOneRowPerCycle() throws Exception {
+    Path data = dir.resolve("data");
+    SyntheticFleet.write(new FleetSpec(2, 3, List.of(24.0), 60.0, 5), data);
+    Path lakeDir = dir.resolve("lake");
+    Lake lake = new Lake(TestSpark.get(), lakeDir.toString());
+    IngestJob.run(lake, SourceReaders.byName("nasa"), data, TestSpark.config().getConfig("cyclelake.ingest.nasa"),
+        Set.of(), false, Progress.quiet());
+    Path log = dir.resolve("child.log");
+    Process child = child(lakeDir, Path.of("features"), log);
+    Path firstCommit = lakeDir.resolve(Tables.FEATURES_ICA).resolve("_delta_log/00000000000000000000.json");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+    while (!Files.exists(firstCommit) && child.isAlive() && System.nanoTime() < deadline) Thread.sleep(5);
+    assertTrue(child.isAlive(), () -> "the child ended before the kill: " + read(log));
+    assertTrue(Files.exists(firstCommit), () -> "no commit within 300 s: " + read(log));
+    child.toHandle().destroyForcibly();
+    assertTrue(child.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(137, child.exitValue(), "128 + SIGKILL(9)");
+    assertTrue(!lake.exists(Tables.FEATURES_SUMMARY) || lake.read(Tables.FEATURES_SUMMARY, "features").count() == 0,
+        "the kill came before features_summary");
+
+    io.cyclelake.features.FeaturesJob.run(lake, TestSpark.config(), Progress.quiet());
+    long cycles = lake.read(Tables.CYCLES, "ingest")
+        .where("cycle_type IN ('charge', 'discharge') AND n_samples > 0").count();
+    for (String t : List.of(Tables.FEATURES_ICA, Tables.ICA_CURVES, Tables.FEATURES_SUMMARY)) {
+      var rows = lake.read(t, "features");
+      assertEquals(cycles, rows.count(), t + ": one row per cycle");
+      assertEquals(cycles, rows.select("cell_id", "cycle_index", Tables.FEATURE_HASH).distinct().count(),
+          t + ": no cycle twice");
+    }
+  }
+
   /** Every file the manifest records as ok has exactly rows_accepted samples in timeseries. */
   static void assertManifestAgrees(Lake lake) {
     for (Row r : lake.read(Tables.FILES, "ingest").where("status = 'ok' AND role = 'data'").collectAsList()) {
