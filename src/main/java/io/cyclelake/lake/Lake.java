@@ -83,8 +83,25 @@ public final class Lake {
   }
 
   /** Writes a small binary file (a saved model) under the lake root; returns its full path. */
+  /**
+   * {@code root/relative}, refusing a {@code relative} that would lead out of the lake root (absolute, a scheme, or a
+   * {@code ..} segment; e.g. {@code cyclelake.lake.runs-dir = "../../etc"}).
+   *
+   * @throws CycleLakeException CONFIG_INVALID naming the path
+   */
+  public static String inside(String root, String relative) {
+    String r = relative.replace('\\', '/');
+    boolean out = r.startsWith("/") || r.contains("://") || r.matches("^[A-Za-z]:/.*")
+        || java.util.Arrays.stream(r.split("/")).anyMatch(seg -> seg.equals(".."));
+    if (out) {
+      throw new CycleLakeException(ErrorCode.CONFIG_INVALID, "'" + relative + "' would be written outside the lake "
+          + root + "; files of the lake go under its root (check cyclelake.lake.runs-dir)");
+    }
+    return root + "/" + r;
+  }
+
   public String writeBytes(String relative, byte[] bytes) {
-    Path p = new Path(root + "/" + relative);
+    Path p = new Path(inside(root, relative));
     try {
       FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
       try (var out = fs.create(p, true)) {
@@ -103,7 +120,7 @@ public final class Lake {
 
   /** Writes a small text file under the lake root (any Hadoop file system); returns its full path. */
   public String writeText(String relative, String text) {
-    Path p = new Path(root + "/" + relative);
+    Path p = new Path(inside(root, relative));
     try {
       FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
       try (var out = fs.create(p, true)) {
