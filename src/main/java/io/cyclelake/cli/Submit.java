@@ -90,7 +90,7 @@ final class Submit {
           + " is missing; build it with `mvn -DskipTests package` (jobs/cyclelake does this by itself)");
     }
     List<String> cmd = command(config, Path.of(home), jar, args);
-    System.out.println("cyclelake: " + String.join(" ", cmd));
+    System.out.println("cyclelake: " + String.join(" ", io.cyclelake.config.ConfigRender.maskArgs(cmd)));
     try {
       return new ProcessBuilder(cmd).inheritIO().start().waitFor();
     } catch (IOException e) {

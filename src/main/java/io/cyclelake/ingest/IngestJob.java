@@ -76,6 +76,46 @@ public final class IngestJob {
    */
   public static Result run(Lake lake, SourceReader reader, Path input, Config readerSettings, Set<String> cells,
       boolean force, ValidationRules rules, Progress progress) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return runOnce(lake, reader, input, readerSettings, cells, force, rules, progress);
+      } catch (RuntimeException e) {
+        Throwable conflict = concurrentCommit(e);
+        if (conflict == null) throw e;
+        if (attempt >= CONFLICT_ATTEMPTS) {
+          throw new CycleLakeException(ErrorCode.JOB_FAILED, "another job wrote to the lake " + lake.root()
+              + " while this ingest did, " + attempt + " times in a row (" + conflict.getMessage().lines().findFirst()
+              .orElse("") + "). Nothing is corrupt: every Delta commit is whole, and the manifest of a file is "
+              + "written only after its rows, so run the ingest again: it reads the files not recorded as ok and "
+              + "replaces their rows", null, e);
+        }
+        progress.say("ingest: another job committed to the lake at the same time (" + conflict.getClass()
+            .getSimpleName() + "); reading the manifest again and retrying (attempt " + (attempt + 1) + " of "
+            + CONFLICT_ATTEMPTS + ")");
+      }
+    }
+  }
+
+  /**
+   * How many times an ingest runs when a concurrent writer's Delta commit conflicts with one of its own. A retry is
+   * safe: each table's write replaces the rows of the files read (one transaction), and the manifest goes last.
+   */
+  static final int CONFLICT_ATTEMPTS = 3;
+
+  /** The Delta concurrent-modification exception in {@code e}'s causes, or null. */
+  static Throwable concurrentCommit(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof io.delta.exceptions.DeltaConcurrentModificationException
+          || t instanceof org.apache.spark.sql.delta.DeltaConcurrentModificationException) {
+        return t;
+      }
+      if (t.getCause() == t) break;
+    }
+    return null;
+  }
+
+  private static Result runOnce(Lake lake, SourceReader reader, Path input, Config readerSettings, Set<String> cells,
+      boolean force, ValidationRules rules, Progress progress) {
     SparkSession spark = lake.spark();
     reader = reader.configured(readerSettings);
     Path in = input.toAbsolutePath().normalize();
@@ -110,6 +150,9 @@ public final class IngestJob {
     plan.operations().forEach(o -> listingPaths.add(o.sourceFile()));
     plan.quarantined().forEach(q -> listingPaths.add(q.sourceFile()));
     listingPaths.removeAll(dataPaths);
+    Set<String> allPaths = new LinkedHashSet<>(dataPaths);
+    allPaths.addAll(listingPaths);
+    InputPaths.check(in, allPaths);
     Map<String, FileState> states = new HashMap<>();
     Map<String, String> shas = new HashMap<>();
     List<InputFile> changedFirst = new ArrayList<>();
@@ -141,6 +184,17 @@ public final class IngestJob {
       return new Result(0, planCells, 0, 0, 0, 0, 0, 0, unchanged, 0, removed);
     }
 
+    // Each file's state (and SHA-256) before it is read: the manifest records these, and a file whose size or time
+    // differs after the parse changed while it was read (see below).
+    for (InputFile f : changed) {
+      try {
+        FileState st = states.containsKey(f.path()) ? states.get(f.path()) : FileState.of(f.path());
+        states.put(f.path(), st);
+        if (!shas.containsKey(f.path())) shas.put(f.path(), st.sha256());
+      } catch (IOException e) {
+        // gone or unreadable: the parse records why
+      }
+    }
     progress.step("parsing " + changed.size() + " files in parallel");
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<Map<String, Operation>> opsBc = jsc.broadcast(ops);
@@ -181,6 +235,10 @@ public final class IngestJob {
             }
           }
         }
+      }
+      for (InputFile f : changed) {
+        String why = changedWhileRead(states.get(f.path()), f.path());
+        if (why != null) fileErrors.merge(f.path(), why, (a, b) -> a + "; " + b);
       }
       long quarantined = quarantinedRows + (listingChanged ? plan.quarantined().size() : 0);
       progress.done(String.format("parsed %d samples, %d impedance points, %d quarantined rows%s", samples, points,
@@ -251,6 +309,25 @@ public final class IngestJob {
       parsed.unpersist();
       opsBc.destroy();
     }
+  }
+
+  /**
+   * Why a file's rows cannot be trusted because it changed while it was read (size or modification time differ from
+   * before the parse), or null. Its rows are written as read, and the manifest records it as failed, so the next
+   * ingest reads it again and replaces them.
+   */
+  static String changedWhileRead(FileState before, String path) {
+    if (before == null) return null;
+    FileState after;
+    try {
+      after = FileState.of(path);
+    } catch (IOException e) {
+      return "the file vanished while it was read (" + e + "); the next ingest reads it again";
+    }
+    if (after.sizeBytes() == before.sizeBytes() && after.modifiedAt().equals(before.modifiedAt())) return null;
+    return "the file changed while it was read (size " + before.sizeBytes() + " -> " + after.sizeBytes()
+        + " bytes, modified " + before.modifiedAt() + " -> " + after.modifiedAt() + "); its rows may mix both "
+        + "versions, so it is recorded as failed and the next ingest reads it again";
   }
 
   /** The cycles rows of {@code operations}, with sample counts from the lake's tables as they are now. */

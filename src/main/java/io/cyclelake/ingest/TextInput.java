@@ -42,6 +42,28 @@ public final class TextInput implements Closeable, LineSource {
     }
   }
 
+  /**
+   * As {@link #open}, with a file that cannot even be opened (a {@code .gz} that is empty, not gzip, or has a broken
+   * header) failing as {@code INPUT_MALFORMED} at line 1, named by its path.
+   */
+  public static TextInput openOrFail(Path file) {
+    try {
+      return open(file);
+    } catch (IOException e) {
+      long size = -1;
+      try {
+        size = Files.size(file);
+      } catch (IOException gone) {
+        // reported below with the open error
+      }
+      if (size == 0) {
+        throw new io.cyclelake.errors.CycleLakeException(io.cyclelake.errors.ErrorCode.INPUT_MALFORMED,
+            "the file is empty (0 bytes)", new io.cyclelake.errors.SourceLocation(file.toString(), 1, 0, null), e);
+      }
+      throw readBreak(file.toString(), null, e);
+    }
+  }
+
   /** The next line without its terminator, or null at the end; throws the read error after the last good line. */
   public String readLine() throws IOException {
     String line = next;
@@ -75,6 +97,25 @@ public final class TextInput implements Closeable, LineSource {
   @Override
   public void close() throws IOException {
     in.close();
+  }
+
+  /**
+   * A read error that ended {@code file} early (a .gz cut short or corrupt, broken worksheet XML, a failing disk) as
+   * an {@code INPUT_MALFORMED} error at the line it struck: the line the error cut (quarantined as {@code truncated}
+   * by the reader), else the line after the last one read. Its cause is the read error ({@link #isReadBreak}).
+   */
+  public static io.cyclelake.errors.CycleLakeException readBreak(String file, LineSource in, IOException e) {
+    long line = in == null ? 1 : in.lastLineCut() ? in.lineNumber() : in.lineNumber() + 1;
+    String cause = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    return new io.cyclelake.errors.CycleLakeException(io.cyclelake.errors.ErrorCode.INPUT_MALFORMED,
+        "the file cannot be read from this line on (" + cause + "); the lines before it were read. A file that is "
+            + "cut short or corrupt must be copied again", new io.cyclelake.errors.SourceLocation(file, line, 0, null),
+        e);
+  }
+
+  /** Whether {@code e} is a {@link #readBreak}: the lines before it were delivered. */
+  public static boolean isReadBreak(io.cyclelake.errors.CycleLakeException e) {
+    return e.getCause() instanceof IOException && e.getMessage().contains("the file cannot be read from this line on");
   }
 
   /** Turns a read error into the end of the stream, keeping the error for later. */

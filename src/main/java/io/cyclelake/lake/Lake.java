@@ -64,8 +64,10 @@ public final class Lake {
    * idempotent.
    */
   public void replace(Dataset<Row> rows, String table, String replaceWhere, String... partitionBy) {
-    DataFrameWriter<Row> w = rows.write().format("delta").mode("overwrite");
-    if (exists(table)) w = w.option("replaceWhere", replaceWhere);
+    // replaceWhere even when the table does not exist yet: a writer that finds no table and overwrites without a
+    // predicate would, if another writer created the table in between, delete that writer's rows. With the predicate,
+    // the second creator fails with Delta's ProtocolChangedException instead (and the ingest retries).
+    DataFrameWriter<Row> w = rows.write().format("delta").mode("overwrite").option("replaceWhere", replaceWhere);
     if (partitionBy.length > 0) w = w.partitionBy(partitionBy);
     w.save(path(table));
   }
@@ -81,8 +83,25 @@ public final class Lake {
   }
 
   /** Writes a small binary file (a saved model) under the lake root; returns its full path. */
+  /**
+   * {@code root/relative}, refusing a {@code relative} that would lead out of the lake root (absolute, a scheme, or a
+   * {@code ..} segment; e.g. {@code cyclelake.lake.runs-dir = "../../etc"}).
+   *
+   * @throws CycleLakeException CONFIG_INVALID naming the path
+   */
+  public static String inside(String root, String relative) {
+    String r = relative.replace('\\', '/');
+    boolean out = r.startsWith("/") || r.contains("://") || r.matches("^[A-Za-z]:/.*")
+        || java.util.Arrays.stream(r.split("/")).anyMatch(seg -> seg.equals(".."));
+    if (out) {
+      throw new CycleLakeException(ErrorCode.CONFIG_INVALID, "'" + relative + "' would be written outside the lake "
+          + root + "; files of the lake go under its root (check cyclelake.lake.runs-dir)");
+    }
+    return root + "/" + r;
+  }
+
   public String writeBytes(String relative, byte[] bytes) {
-    Path p = new Path(root + "/" + relative);
+    Path p = new Path(inside(root, relative));
     try {
       FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
       try (var out = fs.create(p, true)) {
@@ -101,7 +120,7 @@ public final class Lake {
 
   /** Writes a small text file under the lake root (any Hadoop file system); returns its full path. */
   public String writeText(String relative, String text) {
-    Path p = new Path(root + "/" + relative);
+    Path p = new Path(inside(root, relative));
     try {
       FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
       try (var out = fs.create(p, true)) {
@@ -114,6 +133,33 @@ public final class Lake {
   }
 
   public record TableInfo(String name, long rows, long version, String path) {}
+
+  /**
+   * Restores {@code table} to Delta version {@code version} (Delta {@code RESTORE}): the table's rows become those of
+   * that version, written as a new version, so the restore can itself be undone. Returns the new version.
+   *
+   * @throws CycleLakeException TABLE_MISSING if there is no such table, CONFIG_INVALID if the version is not one of
+   *     the table's (or its files were vacuumed)
+   */
+  public long restore(String table, long version) {
+    if (!exists(table)) {
+      throw new CycleLakeException(ErrorCode.TABLE_MISSING, "the lake " + root + " has no table '" + table + "'");
+    }
+    long current = version(table);
+    if (version < 0 || version > current) {
+      throw new CycleLakeException(ErrorCode.CONFIG_INVALID, "table " + table + " has versions 0.." + current
+          + "; --version " + version + " is not one of them (see `cyclelake sql \"DESCRIBE HISTORY delta.`"
+          + path(table) + "`\"`)");
+    }
+    try {
+      DeltaTable.forPath(spark, path(table)).restoreToVersion(version);
+    } catch (RuntimeException e) {
+      throw new CycleLakeException(ErrorCode.JOB_FAILED, "cannot restore " + table + " to version " + version + " ("
+          + e.getMessage().lines().findFirst().orElse("") + "); a VACUUM may have removed that version's files",
+          null, e);
+    }
+    return version(table);
+  }
 
   /** The latest Delta version of {@code table}, which must exist. */
   public long version(String table) {

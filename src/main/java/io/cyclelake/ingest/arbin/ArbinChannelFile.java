@@ -76,23 +76,29 @@ public final class ArbinChannelFile {
    *
    * @param cellId written into quarantine records (may be null)
    * @throws CycleLakeException INPUT_MALFORMED if the file is empty or a required column is missing
-   * @throws IOException the read error that ended the file early, after every row before it was delivered
+   * @throws CycleLakeException INPUT_MALFORMED ({@link TextInput#readBreak}) at the line a read error struck, after
+   *     every row before it was delivered
    */
   public static Summary read(Path file, String cellId, Consumer<ArbinRow> rows, Consumer<QuarantineRecord> rejected)
       throws IOException {
     long data = 0;
     long accepted = 0;
     try (LineSource in = open(file)) {
-      RowReader r = header(in, file, cellId);
       String line;
-      while ((line = in.readLine()) != null) {
-        if (line.isBlank()) continue;
-        data++;
-        ArbinRow row = r.row(line, in.lineNumber(), in.lastLineCut() ? in.lastLineCutReason() : null, rejected);
-        if (row != null) {
-          rows.accept(row);
-          accepted++;
+      try {
+        RowReader r = header(in, file, cellId);
+        while ((line = in.readLine()) != null) {
+          if (line.isBlank()) continue;
+          data++;
+          ArbinRow row = r.row(line, in.lineNumber(), in.lastLineCut() ? in.lastLineCutReason() : null, rejected);
+          if (row != null) {
+            rows.accept(row);
+            accepted++;
+          }
         }
+      } catch (IOException e) {
+        // Named by file and line (a bare EOFException says neither).
+        throw TextInput.readBreak(file.toString(), in, e);
       }
     }
     return new Summary(data, accepted, data - accepted);
@@ -107,12 +113,16 @@ public final class ArbinChannelFile {
    */
   public static double sessionStart(Path file) throws IOException {
     try (LineSource in = open(file)) {
-      RowReader r = header(in, file, null);
-      String line;
-      while ((line = in.readLine()) != null) {
-        if (line.isBlank()) continue;
-        ArbinRow row = r.row(line, in.lineNumber(), in.lastLineCut() ? in.lastLineCutReason() : null, q -> {});
-        if (row != null) return row.dateTimeExcel();
+      try {
+        RowReader r = header(in, file, null);
+        String line;
+        while ((line = in.readLine()) != null) {
+          if (line.isBlank()) continue;
+          ArbinRow row = r.row(line, in.lineNumber(), in.lastLineCut() ? in.lastLineCutReason() : null, q -> {});
+          if (row != null) return row.dateTimeExcel();
+        }
+      } catch (IOException e) {
+        throw TextInput.readBreak(file.toString(), in, e);
       }
     }
     throw new CycleLakeException(ErrorCode.INPUT_MALFORMED, "the file has no readable data row, so the session has "
@@ -129,7 +139,12 @@ public final class ArbinChannelFile {
   public static Session readSession(Path file, String cellId, Consumer<QuarantineRecord> rejected)
       throws IOException {
     CycleAggregator agg = new CycleAggregator();
-    read(file, cellId, agg, rejected);
+    try {
+      read(file, cellId, agg, rejected);
+    } catch (CycleLakeException e) {
+      // A file that breaks off is planned from the rows before the break; its parse records the failure.
+      if (!TextInput.isReadBreak(e)) throw e;
+    }
     if (agg.rows() == 0) {
       throw new CycleLakeException(ErrorCode.INPUT_MALFORMED, "the file has no readable data row, so the session has "
           + "no start time", new SourceLocation(file.toString(), 0, 0, "Date_Time"), null);
@@ -146,7 +161,7 @@ public final class ArbinChannelFile {
     if (file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".xlsx")) {
       return XlsxLines.open(file, "Channel");
     }
-    return TextInput.open(file);
+    return TextInput.openOrFail(file);
   }
 
   private static RowReader header(LineSource in, Path file, String cellId) throws IOException {

@@ -31,6 +31,13 @@ final class ArbinCsv {
     for (int i = 0; i < col.length; i++) {
       col[i] = names.indexOf(wanted.get(i));
       if (col[i] < 0 && required) {
+        for (char d : new char[] {';', '\t', '|'}) {
+          if (names.size() == 1 && names.get(0).indexOf(d) >= 0) {
+            throw new CycleLakeException(ErrorCode.INPUT_MALFORMED, "the header is not comma-separated (it holds no "
+                + "',' but '" + (d == '\t' ? "\\t" : d) + "'); Arbin exports are comma-separated: export the "
+                + what + " sheet again as CSV with ',' as the delimiter", new SourceLocation(file, 1, 0, null), null);
+          }
+        }
         throw new CycleLakeException(ErrorCode.INPUT_MALFORMED, "the header has no column '" + wanted.get(i)
             + "'; an Arbin " + what + " export needs " + wanted + ", found " + names,
             new SourceLocation(file, 1, 0, wanted.get(i)), null);

@@ -96,11 +96,23 @@ public final class ArbinReader implements SourceReader {
     List<Operation> ops = new ArrayList<>();
     List<InputFile> files = new ArrayList<>();
     List<QuarantineRecord> rejected = new ArrayList<>();
+    CycleLakeException firstFailure = null;
     for (var e : byCell.entrySet()) {
       String cell = e.getKey();
       if (!cells.isEmpty() && !cells.contains(cell)) continue;
       List<Session> sessions = new ArrayList<>();
-      for (Path p : e.getValue()) sessions.add(ArbinChannelFile.readSession(p, cell, q -> { }));
+      for (Path p : e.getValue()) {
+        try {
+          sessions.add(ArbinChannelFile.readSession(p, cell, q -> { }));
+        } catch (CycleLakeException x) {
+          // A session that cannot be planned (empty, no header, a column missing, not a workbook) is still listed:
+          // its parse fails the same way, with file and line, and the manifest records it as failed; the cell's
+          // other sessions are ingested.
+          if (firstFailure == null) firstFailure = x;
+          files.add(new InputFile(p.toString(), "channel"));
+        }
+      }
+      if (sessions.isEmpty()) continue;
       SessionFolding.Result folded = SessionFolding.fold(sessions);
       for (SessionFolding.Placement d : folded.duplicates()) {
         rejected.add(new QuarantineRecord(name(), d.sessionId(), 0, null, null, cell, null, "duplicate-session",
@@ -117,6 +129,10 @@ public final class ArbinReader implements SourceReader {
         ops.add(new Operation(cell, base + 1, "discharge", null, null, c.dischargeAh(), null, null,
             opId(c.sessionId(), c.localCycle(), false), c.sessionId(), c.meanInternalResistanceOhm()));
       }
+    }
+    if (ops.isEmpty() && firstFailure != null) {
+      throw new CycleLakeException(firstFailure.code(), "no session could be read; the first error: "
+          + firstFailure.getMessage(), firstFailure.where().orElse(null), firstFailure);
     }
     // Each skipped duplicate session counts as one listing row, quarantined, so the line accounting adds up.
     return new IngestPlan(ops, files, rejected, rejected.size());

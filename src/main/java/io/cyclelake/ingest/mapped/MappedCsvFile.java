@@ -50,23 +50,29 @@ public final class MappedCsvFile {
    * @param source the {@code source} of quarantine records (the reader's name)
    * @param fileCell the cell id of rows when the mapping has no cell column
    * @throws CycleLakeException INPUT_MALFORMED if the file has no header or lacks a mapped column
-   * @throws IOException the read error that ended the file early, after every row before it was delivered
+   * @throws CycleLakeException INPUT_MALFORMED ({@link TextInput#readBreak}) at the line a read error struck, after
+   *     every row before it was delivered
    */
   public static Summary read(Path file, CsvMapping m, String source, String fileCell, Consumer<MappedRow> rows,
       Consumer<QuarantineRecord> rejected) throws IOException {
     long data = 0;
     long accepted = 0;
-    try (TextInput in = TextInput.open(file)) {
+    try (TextInput in = TextInput.openOrFail(file)) {
       Parser p = header(in, file.toString(), m, source, fileCell);
       String line;
-      while ((line = in.readLine()) != null) {
-        if (line.isBlank()) continue;
-        data++;
-        MappedRow row = p.row(line, in.lineNumber(), in.lastLineCut() ? in.lastLineCutReason() : null, rejected);
-        if (row != null) {
-          rows.accept(row);
-          accepted++;
+      try {
+        while ((line = in.readLine()) != null) {
+          if (line.isBlank()) continue;
+          data++;
+          MappedRow row = p.row(line, in.lineNumber(), in.lastLineCut() ? in.lastLineCutReason() : null, rejected);
+          if (row != null) {
+            rows.accept(row);
+            accepted++;
+          }
         }
+      } catch (IOException e) {
+        // Named by file and line (a bare EOFException says neither).
+        throw TextInput.readBreak(file.toString(), in, e);
       }
     }
     return new Summary(data, accepted, data - accepted);
@@ -112,7 +118,7 @@ public final class MappedCsvFile {
     if (header == null || in.lastLineCut()) {
       throw new CycleLakeException(ErrorCode.INPUT_MALFORMED, "the file ends before its header line "
           + m.headerLine() + " (" + m.label() + " expects the header there)",
-          new SourceLocation(file, in.lineNumber(), 0, null), null);
+          new SourceLocation(file, header == null ? in.lineNumber() + 1 : in.lineNumber(), 0, null), null);
     }
     long headerLineNo = in.lineNumber();
     if (header.startsWith("\uFEFF")) header = header.substring(1);

@@ -243,8 +243,9 @@ public abstract class MappedCsvReader implements SourceReader {
         String idf = pf.assign(x);
         flipped.computeIfAbsent(idf, k -> new OpAgg(x.cellId(), pf.key(x.cellId()), pf.charging(x.cellId()))).add(x);
       }, q -> { });
-    } catch (IOException e) {
+    } catch (CycleLakeException e) {
       // A file that breaks off keeps the rows before the break; its parse records the failure.
+      if (!io.cyclelake.ingest.TextInput.isReadBreak(e)) throw e;
     }
     return new FileScan(declared, flipped, cells, sign);
   }

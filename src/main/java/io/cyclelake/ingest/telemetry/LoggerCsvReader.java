@@ -152,7 +152,7 @@ public final class LoggerCsvReader implements TelemetryReader {
   public Map<String, String> notes(List<InputFile> files) throws IOException {
     Map<String, String> notes = new TreeMap<>();
     for (InputFile f : files) {
-      try (TextInput in = TextInput.open(Path.of(f.path()))) {
+      try (TextInput in = TextInput.openOrFail(Path.of(f.path()))) {
         LoggerHeader h = LoggerHeader.parse(f.path(), in.readLine(), in.readLine(), delimiterSetting());
         List<String> unmapped = new ArrayList<>();
         Column[] cols = columns(f.path(), h);
@@ -224,107 +224,119 @@ public final class LoggerCsvReader implements TelemetryReader {
         .parseDefaulting(java.time.temporal.ChronoField.ERA, 1).toFormatter(Locale.ROOT)
         .withResolverStyle(ResolverStyle.STRICT);
     ZoneId zone = ZoneId.of(st.zone());
-    try (TextInput in = TextInput.open(Path.of(path))) {
-      String first = in.readLine();
-      String second = null;
-      boolean sep = first != null && LoggerHeader.stripBom(first).trim().regionMatches(true, 0, "sep=", 0, 4);
-      if (sep) second = in.readLine();
-      LoggerHeader h = LoggerHeader.parse(path, first, second, delimiterSetting());
-      char decimal = st.decimal().equals("auto") ? (h.delimiter() == ';' ? ',' : '.') : st.decimal().charAt(0);
-      if (decimal == h.delimiter()) {
-        throw new CycleLakeException(ErrorCode.INPUT_MALFORMED, "the decimal mark and the delimiter are both '"
-            + decimal + "'", new SourceLocation(path, h.headerLine(), 0, null), null);
+    try (TextInput in = TextInput.openOrFail(Path.of(path))) {
+      try {
+        parseLines(in, path, device, fmt, zone, sink);
+      } catch (IOException e) {
+        // Named by file and line (a bare EOFException says neither); the lines before it were delivered.
+        throw TextInput.readBreak(path, in, e);
       }
-      Column[] cols = columns(path, h);
-      int tsCol = timestampIndex(path, h);
-      int n = h.names().size();
-      long previous = Long.MIN_VALUE;
-      String line;
-      while ((line = in.readLine()) != null) {
-        long ln = in.lineNumber();
-        if (line.isBlank()) continue;
-        if (in.lastLineCut()) {
-          sink.quarantine(q(path, ln, null, null, device, "truncated", "the file ends inside this line ("
-              + in.lastLineCutReason() + ")", line));
+    }
+  }
+
+  private void parseLines(TextInput in, String path, String device, DateTimeFormatter fmt, ZoneId zone,
+      TelemetrySink sink) throws IOException {
+    Settings st = settings();
+    String first = in.readLine();
+    String second = null;
+    boolean sep = first != null && LoggerHeader.stripBom(first).trim().regionMatches(true, 0, "sep=", 0, 4);
+    if (sep) second = in.readLine();
+    LoggerHeader h = LoggerHeader.parse(path, first, second, delimiterSetting());
+    char decimal = st.decimal().equals("auto") ? (h.delimiter() == ';' ? ',' : '.') : st.decimal().charAt(0);
+    if (decimal == h.delimiter()) {
+      throw new CycleLakeException(ErrorCode.INPUT_MALFORMED, "the decimal mark and the delimiter are both '"
+          + decimal + "'", new SourceLocation(path, h.headerLine(), 0, null), null);
+    }
+    Column[] cols = columns(path, h);
+    int tsCol = timestampIndex(path, h);
+    int n = h.names().size();
+    long previous = Long.MIN_VALUE;
+    String line;
+    while ((line = in.readLine()) != null) {
+      long ln = in.lineNumber();
+      if (line.isBlank()) continue;
+      if (in.lastLineCut()) {
+        sink.quarantine(q(path, ln, null, null, device, "truncated", "the file ends inside this line ("
+            + in.lastLineCutReason() + ")", line));
+        // not break: the next readLine throws the read error, so the file is recorded as failed, not as whole
+        continue;
+      }
+      List<String> f = CsvLine.split(line, h.delimiter());
+      if (f.size() != n) {
+        sink.quarantine(q(path, ln, null, null, device, "field-count", f.size() + " fields, the header has " + n,
+            line));
+        continue;
+      }
+      long micros;
+      try {
+        var t = LocalDateTime.parse(f.get(tsCol).trim(), fmt).atZone(zone).toInstant();
+        micros = t.getEpochSecond() * 1_000_000L + t.getNano() / 1000;
+      } catch (DateTimeParseException e) {
+        sink.quarantine(q(path, ln, tsCol + 1, h.names().get(tsCol), device, "timestamp", "'" + f.get(tsCol)
+            + "' is not a time in the pattern " + st.timestampPattern(), line));
+        continue;
+      }
+      double[] v = new double[Tables.TELEMETRY_CHANNELS.size()];
+      Arrays.fill(v, Double.NaN);
+      String bad = null;
+      int badCol = -1;
+      String rule = null;
+      for (int k = 0; k < n && bad == null; k++) {
+        Column c = cols[k];
+        if (c == null) continue;
+        String raw = f.get(k).trim();
+        if (raw.isEmpty()) continue;
+        Matcher m = VALUE.matcher(raw);
+        if (!m.matches()) {
+          bad = "'" + raw + "' is not a number";
+          rule = "number";
+          badCol = k;
           break;
         }
-        List<String> f = CsvLine.split(line, h.delimiter());
-        if (f.size() != n) {
-          sink.quarantine(q(path, ln, null, null, device, "field-count", f.size() + " fields, the header has " + n,
-              line));
-          continue;
+        String num = m.group(1);
+        char other = decimal == '.' ? ',' : '.';
+        if (num.indexOf(other) >= 0) {
+          bad = "'" + raw + "' has the decimal mark '" + other + "'; this file's is '" + decimal + "'";
+          rule = "number";
+          badCol = k;
+          break;
         }
-        long micros;
-        try {
-          var t = LocalDateTime.parse(f.get(tsCol).trim(), fmt).atZone(zone).toInstant();
-          micros = t.getEpochSecond() * 1_000_000L + t.getNano() / 1000;
-        } catch (DateTimeParseException e) {
-          sink.quarantine(q(path, ln, tsCol + 1, h.names().get(tsCol), device, "timestamp", "'" + f.get(tsCol)
-              + "' is not a time in the pattern " + st.timestampPattern(), line));
-          continue;
-        }
-        double[] v = new double[Tables.TELEMETRY_CHANNELS.size()];
-        Arrays.fill(v, Double.NaN);
-        String bad = null;
-        int badCol = -1;
-        String rule = null;
-        for (int k = 0; k < n && bad == null; k++) {
-          Column c = cols[k];
-          if (c == null) continue;
-          String raw = f.get(k).trim();
-          if (raw.isEmpty()) continue;
-          Matcher m = VALUE.matcher(raw);
-          if (!m.matches()) {
-            bad = "'" + raw + "' is not a number";
-            rule = "number";
+        double x = Double.parseDouble(decimal == ',' ? num.replace(',', '.') : num);
+        TelemetryUnits.Conversion conv = c.headerUnit();
+        String unit = m.group(2).trim();
+        if (!unit.isEmpty()) {
+          conv = TelemetryUnits.of(unit);
+          String want = TelemetryUnits.quantityOf(Tables.TELEMETRY_CHANNELS.get(c.channel()));
+          if (conv == null || !conv.quantity().equals(want)) {
+            bad = "the unit '" + unit + "' of '" + raw + "' is " + (conv == null ? "unknown" : "a "
+                + conv.quantity() + " unit") + "; the column holds a " + want;
+            rule = "unit";
             badCol = k;
             break;
           }
-          String num = m.group(1);
-          char other = decimal == '.' ? ',' : '.';
-          if (num.indexOf(other) >= 0) {
-            bad = "'" + raw + "' has the decimal mark '" + other + "'; this file's is '" + decimal + "'";
-            rule = "number";
-            badCol = k;
-            break;
-          }
-          double x = Double.parseDouble(decimal == ',' ? num.replace(',', '.') : num);
-          TelemetryUnits.Conversion conv = c.headerUnit();
-          String unit = m.group(2).trim();
-          if (!unit.isEmpty()) {
-            conv = TelemetryUnits.of(unit);
-            String want = TelemetryUnits.quantityOf(Tables.TELEMETRY_CHANNELS.get(c.channel()));
-            if (conv == null || !conv.quantity().equals(want)) {
-              bad = "the unit '" + unit + "' of '" + raw + "' is " + (conv == null ? "unknown" : "a "
-                  + conv.quantity() + " unit") + "; the column holds a " + want;
-              rule = "unit";
-              badCol = k;
-              break;
-            }
-          }
-          x = conv.apply(x);
-          double[] lim = st.ranges().get(conv.quantity());
-          if (!Double.isFinite(x) || x < lim[0] || x > lim[1]) {
-            bad = String.format(Locale.ROOT, "%s = %s is outside [%s, %s]", Tables.TELEMETRY_CHANNELS.get(c.channel()),
-                x, lim[0], lim[1]);
-            rule = "range";
-            badCol = k;
-            break;
-          }
-          v[c.channel()] = x;
         }
-        if (bad != null) {
-          sink.quarantine(q(path, ln, badCol + 1, h.names().get(badCol), device, rule, bad, line));
-          continue;
+        x = conv.apply(x);
+        double[] lim = st.ranges().get(conv.quantity());
+        if (!Double.isFinite(x) || x < lim[0] || x > lim[1]) {
+          bad = String.format(Locale.ROOT, "%s = %s is outside [%s, %s]", Tables.TELEMETRY_CHANNELS.get(c.channel()),
+              x, lim[0], lim[1]);
+          rule = "range";
+          badCol = k;
+          break;
         }
-        if (micros < previous) {
-          sink.quarantine(q(path, ln, tsCol + 1, h.names().get(tsCol), device, "time-monotonic",
-              "earlier than the previous accepted row of the file", line));
-          continue;
-        }
-        previous = micros;
-        sink.sample(new TelemetrySample(device, micros, v, path, ln));
+        v[c.channel()] = x;
       }
+      if (bad != null) {
+        sink.quarantine(q(path, ln, badCol + 1, h.names().get(badCol), device, rule, bad, line));
+        continue;
+      }
+      if (micros < previous) {
+        sink.quarantine(q(path, ln, tsCol + 1, h.names().get(tsCol), device, "time-monotonic",
+            "earlier than the previous accepted row of the file", line));
+        continue;
+      }
+      previous = micros;
+      sink.sample(new TelemetrySample(device, micros, v, path, ln));
     }
   }
 

@@ -80,6 +80,7 @@ public final class TelemetryIngestJob {
     } catch (IOException e) {
       throw new CycleLakeException(ErrorCode.INPUT_MALFORMED, "cannot read " + in + ": " + e.getMessage(), null, e);
     }
+    io.cyclelake.ingest.InputPaths.check(in, files.stream().map(InputFile::path).toList());
     Manifest manifest = Manifest.load(lake, reader.name());
     Map<String, FileState> states = new HashMap<>();
     Map<String, String> shas = new HashMap<>();

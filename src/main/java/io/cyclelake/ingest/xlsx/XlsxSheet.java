@@ -94,8 +94,10 @@ public final class XlsxSheet implements Closeable {
         int ev = xml.next();
         if (ev == XMLStreamConstants.START_ELEMENT && xml.getLocalName().equals("row")) {
           String r = xml.getAttributeValue(null, "r");
-          rowNumber = r != null ? Long.parseLong(r) : rowNumber + 1;
-          return row();
+          long number = r != null ? Long.parseLong(r) : rowNumber + 1;
+          List<String> cells = row();
+          rowNumber = number; // only once the row is whole: a break inside it is "after" the row before
+          return cells;
         }
       }
       return null;

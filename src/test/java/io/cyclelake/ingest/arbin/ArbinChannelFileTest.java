@@ -141,8 +141,11 @@ class ArbinChannelFileTest {
     Path whole = c.write(dir.resolve("whole.csv.gz"));
     byte[] bytes = Files.readAllBytes(whole);
     Path cut = Files.write(dir.resolve("cut.csv.gz"), Arrays.copyOf(bytes, bytes.length / 2));
-    IOException e = assertThrows(IOException.class, () -> read(cut));
-    assertInstanceOf(EOFException.class, e, "the gzip read error itself, after the good lines");
+    io.cyclelake.errors.CycleLakeException e = assertThrows(io.cyclelake.errors.CycleLakeException.class,
+        () -> read(cut));
+    assertInstanceOf(EOFException.class, e.getCause(), "the gzip read error itself, after the good lines");
+    assertEquals(cut.toString(), e.where().orElseThrow().file());
+    assertEquals(rows.size() + 2, e.where().orElseThrow().line(), "the error names the cut line");
     assertTrue(rows.size() > 100, "lines before the damage are kept: " + rows.size());
     for (int i = 0; i < rows.size(); i++) assertEquals(i + 2, rows.get(i).line(), "no line lost before the cut");
     assertEquals(1, rejected.size());
@@ -153,8 +156,12 @@ class ArbinChannelFileTest {
 
     // Cut inside the header: the read error, not a misleading "missing column".
     Path header = Files.write(dir.resolve("header.csv.gz"), Arrays.copyOf(bytes, 40));
-    assertThrows(EOFException.class, () -> read(header));
-    assertThrows(EOFException.class, () -> ArbinChannelFile.sessionStart(header));
+    for (org.junit.jupiter.api.function.Executable x : List.<org.junit.jupiter.api.function.Executable>of(
+        () -> read(header), () -> ArbinChannelFile.sessionStart(header))) {
+      io.cyclelake.errors.CycleLakeException h = assertThrows(io.cyclelake.errors.CycleLakeException.class, x);
+      assertInstanceOf(EOFException.class, h.getCause());
+      assertEquals(1, h.where().orElseThrow().line());
+    }
   }
 
   @Test

@@ -82,7 +82,10 @@ class MappedBadInputTest {
     Files.write(f, java.util.Arrays.copyOf(whole, whole.length * 2 / 3));
     List<MappedRow> rows = new ArrayList<>();
     List<QuarantineRecord> q = new ArrayList<>();
-    assertThrows(IOException.class, () -> MappedCsvFile.read(f, BDF, "bdf", "C", rows::add, q::add));
+    CycleLakeException e = assertThrows(CycleLakeException.class,
+        () -> MappedCsvFile.read(f, BDF, "bdf", "C", rows::add, q::add));
+    assertTrue(e.getCause() instanceof java.io.EOFException, e.toString());
+    assertEquals(f.toString(), e.where().orElseThrow().file());
     assertTrue(rows.size() > 10, rows.size() + " rows before the cut");
     assertEquals(List.of("truncated"), q.stream().map(QuarantineRecord::rule).toList());
     assertEquals(rows.size() + 2L, q.get(0).sourceLine());
