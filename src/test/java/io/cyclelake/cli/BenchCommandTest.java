@@ -58,7 +58,9 @@ class BenchCommandTest {
       assertEquals(s.get("cycles").asLong() / s.get("wall_seconds").asDouble(),
           s.get("cycles_per_second").asDouble(), 1e-6 * s.get("cycles_per_second").asDouble(), name);
       double heap = s.get("peak_heap_mb").asDouble();
-      assertTrue(heap > 0 && heap <= maxHeapMb, name + " peak heap " + heap + " MB of " + maxHeapMb);
+      // The sum of the heap pools' own peaks (reached at different times) bounds the peak from above; it can pass
+      // -Xmx (eden and old generation both near their peaks at different moments), but not twice over.
+      assertTrue(heap > 0 && heap <= 2 * maxHeapMb, name + " peak heap " + heap + " MB of " + maxHeapMb);
       assertTrue(s.get("cpu_seconds").asDouble() >= 0 && s.get("gc_seconds").asDouble() >= 0, name);
     }
     // 3 cells x 8 cycles: 48 operations ingested, each with features; the samples ingested are the samples featurised.
