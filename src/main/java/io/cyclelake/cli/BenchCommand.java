@@ -81,7 +81,7 @@ final class BenchCommand extends LakeCommand {
     }
     BenchJob.Settings s = BenchJob.Settings.of(c.getConfig("cyclelake.bench"));
     int n = repeat != null ? repeat : c.getInt("cyclelake.bench.repeat");
-    String command = "cyclelake bench " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+    String command = "cyclelake bench " + String.join(" ", ownArgs());
     Progress p = new Progress(System.out);
     Map<String, Object> doc;
     if (cores != null && !cores.isEmpty()) {
@@ -127,7 +127,7 @@ final class BenchCommand extends LakeCommand {
    * context), with this JVM's options and class path and {@code --master local[N]}, one after the other.
    */
   private Map<String, Object> children(String command, BenchJob.Settings s) throws IOException, InterruptedException {
-    List<String> args = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+    List<String> args = ownArgs();
     strip(args, Set.of("--cores", "--master", "--json-file"), Set.of("--json"));
     List<Map<String, Object>> docs = new ArrayList<>();
     for (int n : cores) {
@@ -162,6 +162,13 @@ final class BenchCommand extends LakeCommand {
     for (Map<String, Object> d : docs) BenchReport.print(d, System.out);
     BenchReport.printScaling(scaling, System.out);
     return doc;
+  }
+
+  /** This command's arguments: the command line after {@code bench}. */
+  private List<String> ownArgs() {
+    List<String> all = spec.commandLine().getParseResult().originalArgs();
+    int at = all.indexOf(spec.name());
+    return new ArrayList<>(all.subList(at + 1, all.size()));
   }
 
   /** Removes options (with their value, also in --opt=value form) and flags from an argument list. */
