@@ -136,6 +136,11 @@ final class BenchCommand extends LakeCommand {
       Files.createDirectories(s.workDir());
       Files.deleteIfExists(out);
       List<String> cmd = new ArrayList<>();
+      String pin = common.config().getString("cyclelake.bench.cores-pin-command");
+      if (!pin.isEmpty()) {
+        // Pinned to N processors, local[N] gets N cores in all: JIT, GC and library threads share them.
+        for (String part : pin.split(" ")) cmd.add(part.replace("{cpus}", n == 1 ? "0" : "0-" + (n - 1)));
+      }
       cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
       cmd.add("-cp");
