@@ -93,4 +93,12 @@ class BenchCommandTest {
     double share = inc.get("new_cell_share_of_first").asDouble();
     assertTrue(share > 0.3 && share < 0.7, "one cell of two: " + share);
   }
+
+  @Test
+  void theChildJvmsGetTheArgumentsWithoutCoresMasterAndJsonOptions() {
+    List<String> args = new ArrayList<>(List.of("--cores", "1,2", "--stages", "ingest", "--json", "--master=local[4]",
+        "--json-file", "x.json", "--repeat", "3"));
+    BenchCommand.strip(args, java.util.Set.of("--cores", "--master", "--json-file"), java.util.Set.of("--json"));
+    assertEquals(List.of("--stages", "ingest", "--repeat", "3"), args);
+  }
 }
