@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
     subcommands = {DemoCommand.class, IngestCommand.class, ReprocessCommand.class, FeaturesCommand.class, TrainCommand.class, SweepCommand.class,
         ReportCommand.class, TablesCommand.class, SqlCommand.class, ExportCommand.class,
         DatasheetCommand.class, CardsCommand.class, CompareCommand.class, SequenceBenchCommand.class,
-        TelemetryCommand.class, PredictCommand.class, DoctorCommand.class, RestoreCommand.class})
+        TelemetryCommand.class, PredictCommand.class, DoctorCommand.class, RestoreCommand.class,
+        BenchCommand.class})
 public final class CycleLake implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
