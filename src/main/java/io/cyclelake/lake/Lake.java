@@ -82,7 +82,6 @@ public final class Lake {
     rows.write().format("delta").mode("append").option("mergeSchema", "true").save(path(table));
   }
 
-  /** Writes a small binary file (a saved model) under the lake root; returns its full path. */
   /**
    * {@code root/relative}, refusing a {@code relative} that would lead out of the lake root (absolute, a scheme, or a
    * {@code ..} segment; e.g. {@code cyclelake.lake.runs-dir = "../../etc"}).
@@ -100,6 +99,7 @@ public final class Lake {
     return root + "/" + r;
   }
 
+  /** Writes a small binary file (a saved model) under the lake root; returns its full path. */
   public String writeBytes(String relative, byte[] bytes) {
     Path p = new Path(inside(root, relative));
     try {
