@@ -320,6 +320,25 @@ public final class Tables {
       f("importance", DoubleType, false, "importance of the feature"),
   });
 
+  public static final String EXPERIMENTS = "experiments";
+
+  /** One row per step (sweep) of a run of a named experiment ({@code cyclelake experiment NAME}). */
+  public static final StructType EXPERIMENTS_SCHEMA = new StructType(new StructField[] {
+      f("experiment_run_id", StringType, false, "one run of the experiment: <name>-<UTC time>-<random>"),
+      f("experiment", StringType, false, "experiment name (conf/experiments/<name>.conf)"),
+      f("step", StringType, false, "step name within the experiment"),
+      f("sweep_id", StringType, true, "the sweep the step ran (its rows in runs, fold_metrics, predictions)"),
+      f("status", StringType, false, "ok | failed"),
+      f("error", StringType, true, "why the step failed"),
+      f("tasks", IntegerType, false, "Spark tasks of the sweep (spec x fold)"),
+      f("failed_tasks", IntegerType, false, "tasks recorded as failed"),
+      f("seconds", DoubleType, false, "wall time of the step"),
+      f("started_at", TimestampType, false, "when the experiment run started"),
+      f("git_commit", StringType, false, "commit of the code that ran, '-dirty' when the tree had changes, or "
+          + "'unknown'"),
+      f("config", StringType, false, "effective configuration of the step (JSON, secrets masked)"),
+  });
+
   // ---- Inverter telemetry (issue 8) ----
 
   public static final String TELEMETRY_RAW = "telemetry_raw";

@@ -1,0 +1,317 @@
+package io.cyclelake.experiment;
+
+import static org.apache.spark.sql.functions.col;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValue;
+import io.cyclelake.errors.CycleLakeException;
+import io.cyclelake.errors.ErrorCode;
+import io.cyclelake.lake.Lake;
+import io.cyclelake.report.Markdown;
+import io.cyclelake.report.html.Section;
+import io.cyclelake.schema.Tables;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.spark.sql.Row;
+
+/**
+ * The results of one experiment run as Markdown ({@code docs/results/NAME.md}) and as a generated block of the
+ * results index ({@code docs/results.md}), every number read from {@code fold_metrics} of the run's sweeps (all cells
+ * of a part, {@code cell_id = '*'}): per spec the mean ± sd over folds of each metric, the folds one by one, the
+ * published figures beside them, and whether the targets were met.
+ */
+public final class ExperimentReport {
+  private static final Pattern RUN = Pattern.compile("-s(\\d+)-f(\\d+)$");
+  static final List<String> METRICS = Experiment.METRICS;
+
+  private ExperimentReport() {}
+
+  /** One spec (model × settings) of one step, with its per-fold metrics by part. */
+  public record Spec(String step, String sweepId, int index, String model, String settings,
+      Map<String, List<double[]>> byPart, List<String> folds, List<Double> coverage, double level) {
+    /** Mean over folds of metric {@code m} (index in {@link #METRICS}) on {@code part}; NaN when absent. */
+    public double mean(String part, int m) {
+      return ExperimentReport.mean(values(part, m));
+    }
+
+    public double sd(String part, int m) {
+      List<Double> v = values(part, m);
+      double mu = ExperimentReport.mean(v);
+      double s = 0;
+      int n = 0;
+      for (double x : v) {
+        if (Double.isNaN(x)) continue;
+        s += (x - mu) * (x - mu);
+        n++;
+      }
+      return n < 2 ? Double.NaN : Math.sqrt(s / (n - 1));
+    }
+
+    List<Double> values(String part, int m) {
+      List<Double> v = new ArrayList<>();
+      for (double[] f : byPart.getOrDefault(part, List.of())) v.add(f[m]);
+      return v;
+    }
+
+    public String label() {
+      return model + (settings.isEmpty() ? "" : " (" + settings + ")");
+    }
+  }
+
+  /** A target and the spec that came closest. */
+  public record TargetOutcome(Experiment.Target target, Spec best, double value, boolean met) {
+    public String describe() {
+      if (best == null) return target.describe() + ": no spec has this metric";
+      double gap = target.atMost() ? value - target.value() : target.value() - value;
+      return target.describe() + ": best " + fmt(value) + " by " + best.step() + " / " + best.label()
+          + (met ? " — met" : " — missed by " + fmt(gap));
+    }
+  }
+
+  /** The specs of the run's successful steps, read from {@code fold_metrics}. */
+  public static List<Spec> specs(Lake lake, ExperimentJob.Result run) {
+    List<Spec> out = new ArrayList<>();
+    List<String> ids = run.steps().stream().filter(s -> s.sweepId() != null).map(ExperimentJob.StepResult::sweepId)
+        .toList();
+    if (ids.isEmpty() || !lake.exists(Tables.FOLD_METRICS)) return out;
+    List<Row> rows = lake.read(Tables.FOLD_METRICS, "cyclelake sweep")
+        .where(col("cell_id").equalTo("*").and(col("sweep_id").isin(ids.toArray())))
+        .select("sweep_id", "run_id", "model", "params", "fold", "part", "mae", "rmse", "mape_pct", "r2",
+            "within_3pct", "within_5pct", "coverage", "interval_level")
+        .collectAsList();
+    for (ExperimentJob.StepResult s : run.steps()) {
+      if (s.sweepId() == null) continue;
+      Map<Integer, Spec> bySpec = new TreeMap<>();
+      rows.stream().filter(r -> r.getString(0).equals(s.sweepId())).sorted(Comparator.comparing(r -> r.getString(1)))
+          .forEach(r -> {
+            Matcher m = RUN.matcher(r.getString(1));
+            if (!m.find()) {
+              throw new CycleLakeException(ErrorCode.JOB_FAILED, "fold_metrics run id " + r.getString(1)
+                  + " does not end in -s<spec>-f<fold>");
+            }
+            int spec = Integer.parseInt(m.group(1));
+            Spec sp = bySpec.computeIfAbsent(spec, k -> new Spec(s.step().name(), s.sweepId(), k, r.getString(2),
+                settings(s.config(), r.getString(2), r.getString(3)), new LinkedHashMap<>(), new ArrayList<>(),
+                new ArrayList<>(), r.isNullAt(13) ? Double.NaN : r.getDouble(13)));
+            double[] v = new double[METRICS.size()];
+            for (int j = 0; j < v.length; j++) v[j] = r.isNullAt(6 + j) ? Double.NaN : r.getDouble(6 + j);
+            String part = r.getString(5);
+            sp.byPart().computeIfAbsent(part, p -> new ArrayList<>()).add(v);
+            if (part.equals("test")) {
+              sp.folds().add(r.getString(4));
+              sp.coverage().add(r.isNullAt(12) ? Double.NaN : r.getDouble(12));
+            }
+          });
+      out.addAll(bySpec.values());
+    }
+    return out;
+  }
+
+  /** The settings of a spec that differ from the model's defaults in the step's configuration, as k=v. */
+  static String settings(Config stepConfig, String model, String params) {
+    Config p = ConfigFactory.parseString(params);
+    String path = "cyclelake.model." + model;
+    Config defaults = stepConfig != null && stepConfig.hasPath(path) ? stepConfig.getConfig(path)
+        : ConfigFactory.empty();
+    List<String> out = new ArrayList<>();
+    TreeMap<String, ConfigValue> entries = new TreeMap<>();
+    p.entrySet().forEach(e -> entries.put(e.getKey(), e.getValue()));
+    for (Map.Entry<String, ConfigValue> e : entries.entrySet()) {
+      Object v = e.getValue().unwrapped();
+      if (defaults.hasPath(e.getKey()) && same(defaults.getValue(e.getKey()).unwrapped(), v)) continue;
+      out.add(e.getKey() + "=" + v);
+    }
+    return String.join(", ", out);
+  }
+
+  /** Equal values; numbers by value (HOCON renders 10.0 as 10, which reads back as an integer). */
+  private static boolean same(Object a, Object b) {
+    if (a instanceof Number x && b instanceof Number y) return x.doubleValue() == y.doubleValue();
+    return a.equals(b);
+  }
+
+  /** For each target, the spec with the best mean of its metric on its part. */
+  public static List<TargetOutcome> targets(Experiment e, List<Spec> specs) {
+    List<TargetOutcome> out = new ArrayList<>();
+    for (Experiment.Target t : e.targets()) {
+      int m = METRICS.indexOf(t.metric());
+      Spec best = null;
+      double bestValue = Double.NaN;
+      for (Spec s : specs) {
+        double v = s.mean(t.part(), m);
+        if (Double.isNaN(v)) continue;
+        if (best == null || (t.atMost() ? v < bestValue : v > bestValue)) {
+          best = s;
+          bestValue = v;
+        }
+      }
+      boolean met = best != null && (t.atMost() ? bestValue <= t.value() : bestValue >= t.value());
+      out.add(new TargetOutcome(t, best, bestValue, met));
+    }
+    return out;
+  }
+
+  /** The page {@code docs/results/NAME.md}. */
+  public static String markdown(Experiment e, ExperimentJob.Result run, List<Spec> specs, String command,
+      String lakePath) {
+    Map<String, String> facts = new LinkedHashMap<>();
+    facts.put("command", command);
+    facts.put("git commit", run.gitCommit());
+    facts.put("date", run.started().toString());
+    facts.put("experiment run", run.runId());
+    facts.put("lake", lakePath);
+    facts.put("wall time of the steps", String.format(Locale.ROOT, "%.0f s", run.seconds()));
+    List<Section> sections = new ArrayList<>();
+    Section q = new Section("question", "Question");
+    q.text(e.question());
+    q.text("Data: " + String.join("; ", e.data().stream().map(d -> d.source() + " "
+        + (d.cells().isEmpty() ? "(all cells)" : String.join(", ", d.cells()))).toList()) + ".");
+    sections.add(q);
+    Section res = new Section("results", "Test metrics, mean ± sd over folds");
+    List<TargetOutcome> outcomes = targets(e, specs);
+    for (TargetOutcome o : outcomes) res.text("Target " + o.describe() + ".");
+    res.table("test", List.of("step", "model", "settings", "folds", "MAE", "MAE sd", "RMSE", "MAPE %", "R²",
+        "±3 %", "±5 %", "coverage (level)"), summaryRows(specs, "test", e.documented(), true));
+    sections.add(res);
+    Section val = new Section("validation", "Validation metrics, mean over folds");
+    if (specs.stream().noneMatch(s -> s.byPart().containsKey("validation"))) {
+      val.text("No fold of these sweeps has a validation part.");
+    }
+    val.table("validation", List.of("step", "model", "settings", "folds", "MAE", "MAE sd", "RMSE", "MAPE %", "R²",
+        "±3 %", "±5 %", "coverage (level)"), summaryRows(specs, "validation", e.documented(), false));
+    sections.add(val);
+    Section folds = new Section("folds", "Test metrics per fold");
+    List<List<Object>> fr = new ArrayList<>();
+    for (Spec s : specs) {
+      List<double[]> v = s.byPart().getOrDefault("test", List.of());
+      for (int i = 0; i < v.size(); i++) {
+        fr.add(List.of(s.step(), s.label(), s.folds().get(i), fmt(v.get(i)[0]), fmt(v.get(i)[1]), fmt(v.get(i)[3]),
+            fmt(s.coverage().get(i))));
+      }
+    }
+    folds.table("per-fold", List.of("step", "model", "fold", "MAE", "RMSE", "R²", "coverage"), fr);
+    sections.add(folds);
+    Section steps = new Section("steps", "Steps");
+    List<List<Object>> sr = new ArrayList<>();
+    for (ExperimentJob.StepResult s : run.steps()) {
+      sr.add(List.of(s.step().name(), s.sweepId() == null ? "-" : s.sweepId(), s.status()
+          + (s.error() == null ? "" : ": " + s.error()), s.tasks(), s.failedTasks(),
+          String.format(Locale.ROOT, "%.0f", s.seconds()), String.join(" ", java.util.stream.Stream.concat(
+              s.step().conf().stream().map(p -> p.getFileName().toString()), s.step().set().stream().map(x -> "`"
+                  + x + "`")).toList())));
+    }
+    steps.table("steps", List.of("step", "sweep", "status", "tasks", "failed", "seconds", "conf and overrides"), sr);
+    steps.text("Every figure above is a mean over the folds of the rows of fold_metrics with cell_id = '*' of these "
+        + "sweeps; per-cell figures, predictions and model cards: `jobs/cyclelake report --sweep ID`, "
+        + "`jobs/cyclelake cards --sweep ID`.");
+    sections.add(steps);
+    return Markdown.render("Experiment " + e.name() + ": " + e.title(), facts, sections);
+  }
+
+  private static List<List<Object>> summaryRows(List<Spec> specs, String part, List<Experiment.Documented> docs,
+      boolean withSd) {
+    List<List<Object>> rows = new ArrayList<>();
+    for (Spec s : specs) {
+      if (!s.byPart().containsKey(part)) continue;
+      List<Object> r = new ArrayList<>(List.of(s.step(), s.model(), s.settings().isEmpty() ? "defaults"
+          : s.settings(), s.byPart().get(part).size(), fmt(s.mean(part, 0)), withSd ? fmt(s.sd(part, 0)) : "",
+          fmt(s.mean(part, 1)), fmt(s.mean(part, 2)), fmt(s.mean(part, 3)), fmt(s.mean(part, 4)),
+          fmt(s.mean(part, 5))));
+      double cov = mean(s.coverage());
+      r.add(part.equals("test") && !Double.isNaN(cov) ? fmt(cov) + " (" + fmt(s.level()) + ")" : "–");
+      rows.add(r);
+    }
+    for (Experiment.Documented d : docs) {
+      if (!d.part().equals(part)) continue;
+      rows.add(List.of("published", d.name(), "", "", fmt(d.mae()), "", fmt(d.rmse()), "", fmt(d.r2()), "", "", ""));
+    }
+    return rows;
+  }
+
+  /** The block of the results index for this experiment: its test table, command, commit and date. */
+  public static String indexBlock(Experiment e, ExperimentJob.Result run, List<Spec> specs, String command,
+      String pageLink) {
+    StringBuilder b = new StringBuilder();
+    b.append("`").append(command).append("` · commit `").append(run.gitCommit()).append("` · ")
+        .append(run.started().toString(), 0, 10).append(" · ").append(String.format(Locale.ROOT, "%.0f s", run.seconds()))
+        .append(" · [full results](").append(pageLink).append(")\n\n");
+    for (TargetOutcome o : targets(e, specs)) b.append("- Target ").append(o.describe()).append('\n');
+    if (!e.targets().isEmpty()) b.append('\n');
+    b.append("| step | model | settings | folds | MAE ± sd | RMSE | R² | ±5 % | coverage |\n|---|---|---|---|---|---|---|---|---|\n");
+    for (Spec s : specs) {
+      if (!s.byPart().containsKey("test")) continue;
+      b.append("| ").append(s.step()).append(" | ").append(s.model()).append(" | ")
+          .append(s.settings().isEmpty() ? "defaults" : s.settings().replace("|", "\\|")).append(" | ")
+          .append(s.byPart().get("test").size()).append(" | ").append(fmt(s.mean("test", 0))).append(" ± ")
+          .append(fmt(s.sd("test", 0))).append(" | ").append(fmt(s.mean("test", 1))).append(" | ")
+          .append(fmt(s.mean("test", 3))).append(" | ").append(fmt(s.mean("test", 5))).append(" | ")
+          .append(fmt(mean(s.coverage()))).append(" |\n");
+    }
+    for (Experiment.Documented d : e.documented()) {
+      if (!d.part().equals("test")) continue;
+      b.append("| published | ").append(d.name()).append(" | | | ").append(fmt(d.mae())).append(" | ")
+          .append(fmt(d.rmse())).append(" | ").append(fmt(d.r2())).append(" | | |\n");
+    }
+    for (ExperimentJob.StepResult s : run.steps()) {
+      if (!s.status().equals("ok")) b.append("\nStep ").append(s.step().name()).append(" failed: ").append(s.error())
+          .append('\n');
+    }
+    return b.toString();
+  }
+
+  /**
+   * Puts {@code block} between the experiment's markers in {@code index} (replacing what was there), or appends a
+   * section {@code ## name} with it; everything outside the markers, e.g. a written reading, is kept as it was.
+   */
+  public static void updateIndex(Path index, String name, String block) {
+    String begin = "<!-- cyclelake:experiment " + name + " (generated by `cyclelake experiment`; do not edit) -->";
+    String end = "<!-- /cyclelake:experiment " + name + " -->";
+    try {
+      String old = Files.exists(index) ? Files.readString(index, StandardCharsets.UTF_8) : "";
+      int b = old.indexOf(begin);
+      int e = old.indexOf(end);
+      String text;
+      if (b >= 0 && e > b) {
+        text = old.substring(0, b) + begin + "\n" + block + end + old.substring(e + end.length());
+      } else {
+        String head = old.isEmpty() ? "# Results\n\n" : old.endsWith("\n") ? old + "\n" : old + "\n\n";
+        text = head + "## " + name + "\n\n" + begin + "\n" + block + end + "\n";
+      }
+      if (index.toAbsolutePath().getParent() != null) Files.createDirectories(index.toAbsolutePath().getParent());
+      Files.writeString(index, text, StandardCharsets.UTF_8);
+    } catch (IOException ex) {
+      throw new CycleLakeException(ErrorCode.JOB_FAILED, "cannot write " + index + ": " + ex.getMessage(), null, ex);
+    }
+  }
+
+  static double mean(List<Double> v) {
+    double s = 0;
+    int n = 0;
+    for (double x : v) {
+      if (Double.isNaN(x)) continue;
+      s += x;
+      n++;
+    }
+    return n == 0 ? Double.NaN : s / n;
+  }
+
+  static String fmt(double v) {
+    if (Double.isNaN(v)) return "–";
+    double a = Math.abs(v);
+    if (a != 0 && (a < 0.001 || a >= 1e5)) return String.format(Locale.ROOT, "%.3g", v);
+    if (a < 1) return String.format(Locale.ROOT, "%.4f", v);
+    return String.format(Locale.ROOT, "%.3f", v);
+  }
+}
