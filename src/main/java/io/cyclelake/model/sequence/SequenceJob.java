@@ -42,7 +42,7 @@ public final class SequenceJob {
   public record Result(SequenceSet set, List<Skipped> skipped) {}
 
   /** Sequence settings ({@code cyclelake.sequence}). */
-  public record Settings(List<String> channels, SequenceBuilder.Mode mode, int maxLength) {
+  public record Settings(List<String> channels, SequenceBuilder.Mode mode, int maxLength, boolean precedingCharge) {
     public static Settings of(Config config) {
       Config s = config.getConfig("cyclelake.sequence");
       List<String> channels = s.getStringList("channels");
@@ -60,7 +60,13 @@ public final class SequenceJob {
         throw new CycleLakeException(ErrorCode.CONFIG_INVALID, "sequence.max-length must be >= 1, got " + max
             + " (" + s.getValue("max-length").origin().description() + ")");
       }
-      return new Settings(List.copyOf(channels), SequenceBuilder.Mode.of(s.getString("mode")), max);
+      String source = s.getString("source");
+      if (!source.equals("discharge") && !source.equals("preceding-charge")) {
+        throw new CycleLakeException(ErrorCode.CONFIG_INVALID, "sequence.source must be 'discharge' or "
+            + "'preceding-charge', got '" + source + "' (" + s.getValue("source").origin().description() + ")");
+      }
+      return new Settings(List.copyOf(channels), SequenceBuilder.Mode.of(s.getString("mode")), max,
+          source.equals("preceding-charge"));
     }
   }
 
@@ -79,14 +85,19 @@ public final class SequenceJob {
     String featureHash = ConfigRender.hash(config, "cyclelake.features");
     Dataset<Row> labels = TrainJob.sohLabels(lake, config.getConfig("cyclelake.train.soh"), cells, featureHash)
         .select(col("cell_id"), col("cycle_index"), col("ambient_temperature_c").cast(DataTypes.DoubleType)
-            .as("ambient_temperature_c"), col("label"));
-    Dataset<Row> ts = lake.read(Tables.TIMESERIES, "ingest").where(col("cycle_type").equalTo("discharge"));
+            .as("ambient_temperature_c"), col("label"), col("preceding_charge_index"));
+    // The sequence is the labelled discharge's own curve, or the curve of the charge before it (which a model has
+    // before the discharge happens); a discharge without such a charge gets no samples and is listed as skipped.
+    Dataset<Row> ts = lake.read(Tables.TIMESERIES, "ingest")
+        .where(col("cycle_type").equalTo(s.precedingCharge() ? "charge" : "discharge"));
     if (!cells.isEmpty()) ts = ts.where(col("cell_id").isin(cells.toArray()));
     List<Column> sample = new ArrayList<>(List.of(col("sample_index"), col("time_s")));
     for (String c : s.channels()) sample.add(col(c));
-    Dataset<Row> samples = ts.select(col("cell_id"), col("cycle_index"), struct(sample.toArray(Column[]::new))
-        .as("sample"));
-    Dataset<Row> grouped = labels.join(samples, Lake.CELL_CYCLE, "left")
+    String key = s.precedingCharge() ? "preceding_charge_index" : "cycle_index";
+    Dataset<Row> samples = ts.select(col("cell_id"), col("cycle_index").as(key),
+        struct(sample.toArray(Column[]::new)).as("sample"));
+    Dataset<Row> grouped = labels.drop(s.precedingCharge() ? "none" : "preceding_charge_index")
+        .join(samples, Lake.keys("cell_id", key), "left")
         .groupBy("cell_id", "cycle_index", "ambient_temperature_c", "label")
         .agg(collect_list(col("sample")).as("samples"));
     int channels = s.channels().size();

@@ -133,7 +133,7 @@ public final class SequenceSweepJob {
     String featureHash = ConfigRender.hash(config, "cyclelake.features");
     long featuresVersion = lake.exists(Tables.FEATURES_SUMMARY) ? lake.version(Tables.FEATURES_SUMMARY) : -1;
     String inputs = "sequence:" + settings.mode().name().toLowerCase() + ":" + settings.maxLength() + ":"
-        + String.join("+", settings.channels());
+        + String.join("+", settings.channels()) + (settings.precedingCharge() ? ":preceding-charge" : "");
     Timestamp now = Timestamp.from(Instant.now());
     List<Row> runRows = new ArrayList<>();
     List<Row> metricRows = new ArrayList<>();

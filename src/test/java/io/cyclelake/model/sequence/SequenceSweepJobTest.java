@@ -2,9 +2,11 @@ package io.cyclelake.model.sequence;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import io.cyclelake.config.ConfigLoader;
 import io.cyclelake.config.ConfigRender;
 import io.cyclelake.jobs.Progress;
@@ -56,6 +58,10 @@ class SequenceSweepJobTest {
     return 4.1 - 0.001 * t - 0.02 * k - 0.01 * cell;
   }
 
+  static double chargeVoltage(int cell, int k, int s) {
+    return 3.6 + 0.1 * s - 0.01 * k + 0.001 * cell;
+  }
+
   static void write(Lake lake, String hash) {
     StructType fs = new StructType()
         .add("cell_id", DataTypes.StringType).add("cycle_index", DataTypes.IntegerType)
@@ -79,7 +85,10 @@ class SequenceSweepJobTest {
           double t = 10.0 * s;
           samples.add(RowFactory.create(cells[c], cycle, "discharge", s, t, voltage(c, k, t), -2.0));
         }
-        samples.add(RowFactory.create(cells[c], cycle - 1, "charge", 0, 0.0, 3.9, 1.5));
+        features.add(RowFactory.create(cells[c], cycle - 1, "charge", null, 24.0, hash));
+        for (int s = 0; s < 5; s++) {
+          samples.add(RowFactory.create(cells[c], cycle - 1, "charge", s, 100.0 * s, chargeVoltage(c, k, s), 1.5));
+        }
       }
     }
     lake.overwrite(TestSpark.get().createDataFrame(features, fs), Tables.FEATURES_SUMMARY);
@@ -109,6 +118,28 @@ class SequenceSweepJobTest {
     }
     assertArrayEquals(v, s.x()[i][0], 1e-9);
     assertArrayEquals(t, s.x()[i][1], 1e-9);
+  }
+
+  @Test
+  void precedingChargeSequencesAreTheChargeCurveBeforeEachLabelledDischarge() {
+    Config charge = ConfigFactory.parseString("cyclelake.sequence.source = preceding-charge").withFallback(config);
+    SequenceJob.Result r = SequenceJob.collect(lake, charge, List.of());
+    // every discharge has a charge before it with 5 samples, also S03's discharge without samples of its own
+    assertEquals(30, r.set().size());
+    assertEquals(List.of(), r.skipped());
+    int i = 10 + 7;  // S02, k = 7 (cycle 15), label 2.0 - 0.14 over the first capacity 2.0
+    assertEquals("S02", r.set().cell()[i]);
+    assertEquals(15, r.set().cycle()[i]);
+    assertEquals((2.0 - 0.02 * 7) / 2.0, r.set().y()[i], 1e-12);
+    assertEquals(5, r.set().nSamples()[i]);
+    double[] v = new double[8];
+    for (int j = 0; j < 8; j++) {
+      double pos = 4.0 * j / 7;  // 400 s resampled onto 8 points; the charge voltage is linear in time
+      v[j] = 3.6 + 0.1 * pos - 0.01 * 7 + 0.001;
+    }
+    assertArrayEquals(v, r.set().x()[i][0], 1e-9);
+    assertThrows(io.cyclelake.errors.CycleLakeException.class, () -> SequenceJob.Settings.of(
+        ConfigFactory.parseString("cyclelake.sequence.source = charge").withFallback(config)));
   }
 
   @Test
