@@ -50,8 +50,9 @@ public final class DummyRegression implements TabularModel {
 
     @Override
     public String describe() {
-      return String.format(Locale.ROOT, "dummy: predicts the training mean %.6g of %d rows (features not used)", mean,
-          trainingRows);
+      String m = Double.isFinite(mean) ? new java.math.BigDecimal(String.format(Locale.ROOT, "%.6g", mean))
+          .stripTrailingZeros().toPlainString() : Double.toString(mean);
+      return "dummy: predicts the training mean " + m + " of " + trainingRows + " rows (features not used)";
     }
 
     /** All zero: no feature is used. */
