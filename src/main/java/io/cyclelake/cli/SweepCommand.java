@@ -42,5 +42,7 @@ final class SweepCommand extends LakeCommand {
           s.r2Mean(), s.coverageMean(), s.params()));
     }
     t.print(out);
+    // What the label task left out (also in label_exclusions), repeated under the table.
+    r.labels().lines().forEach(out::println);
   }
 }

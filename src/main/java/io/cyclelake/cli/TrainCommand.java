@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 @Command(name = "train", mixinStandardHelpOptions = true,
     description = "Train a model on cycle_features, evaluate it on each part of a split, record it in runs.")
 final class TrainCommand extends LakeCommand {
-  @Option(names = "--task", paramLabel = "NAME", description = "soh (default: cyclelake.train.task).")
+  @Option(names = "--task", paramLabel = "NAME", description = "Label task: soh | rul (default: cyclelake.train.task).")
   String task;
 
   @Option(names = "--model", paramLabel = "NAME", description = "xgboost (default: cyclelake.train.model).")

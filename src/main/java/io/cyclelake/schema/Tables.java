@@ -43,6 +43,7 @@ public final class Tables {
   /** Sweep results (issue 5): per run (spec × fold), part and cell. */
   public static final String FOLD_METRICS = "fold_metrics";
   public static final String FEATURE_IMPORTANCE = "feature_importance";
+  public static final String LABEL_EXCLUSIONS = "label_exclusions";
 
   /** One row per measured sample of a charge or discharge operation. Partitioned by {@code cell_id}. */
   public static final StructType TIMESERIES_SCHEMA = new StructType(new StructField[] {
@@ -252,7 +253,7 @@ public final class Tables {
   public static final StructType RUNS_SCHEMA = new StructType(new StructField[] {
       f("run_id", StringType, false, "unique run id"),
       f("created_at", TimestampType, false, "when the run finished"),
-      f("task", StringType, false, "soh | ..."),
+      f("task", StringType, false, "label task: soh | rul"),
       f("model", StringType, false, "model name"),
       f("split", StringType, false, "split name"),
       f("cells", StringType, false, "comma-separated cells in the run"),
@@ -337,6 +338,21 @@ public final class Tables {
       f("git_commit", StringType, false, "commit of the code that ran, '-dirty' when the tree had changes, or "
           + "'unknown'"),
       f("config", StringType, false, "effective configuration of the step (JSON, secrets masked)"),
+  });
+
+  /**
+   * One row per discharge a label task left out of a sweep or train run, and one per censored cell (cycle_index
+   * null): nothing is dropped without a record.
+   */
+  public static final StructType LABEL_EXCLUSIONS_SCHEMA = new StructType(new StructField[] {
+      f("run_id", StringType, false, "the sweep id (cyclelake sweep) or run id (cyclelake train)"),
+      f("created_at", TimestampType, false, "when the run recorded it"),
+      f("task", StringType, false, "label task: soh | rul"),
+      f("cell_id", StringType, false, "cell"),
+      f("cycle_index", IntegerType, true, "the discharge left out; null = the whole cell (censored)"),
+      f("capacity_ah", DoubleType, true, "the discharge's capacity; for a censored cell its last discharge's"),
+      f("reason", StringType, false, "why, e.g. 'capacity below train.rul.min-capacity-ah = 0.1 Ah', "
+          + "'after end of life at discharge 125 ...', 'censored: never below 1.4 Ah ...'"),
   });
 
   // ---- Inverter telemetry (issue 8) ----

@@ -17,7 +17,8 @@ import io.cyclelake.model.TabularModel;
 import io.cyclelake.schema.Tables;
 import io.cyclelake.split.Fold;
 import io.cyclelake.split.FoldSplitter;
-import io.cyclelake.train.TrainJob;
+import io.cyclelake.train.LabelReport;
+import io.cyclelake.train.LabelTask;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -53,15 +54,17 @@ public final class SweepJob {
   public record SpecSummary(int specIndex, String model, String params, int folds, int failed, double maeMean,
       double maeSd, double rmseMean, double r2Mean, double coverageMean) {}
 
-  public record Result(String sweepId, int tasks, int failed, List<SpecSummary> specs, double seconds) {}
+  /**
+   * @param task the label task's name
+   * @param labels what the task left out (excluded discharges, censored cells), also in {@code label_exclusions}
+   */
+  public record Result(String sweepId, int tasks, int failed, List<SpecSummary> specs, double seconds, String task,
+      LabelReport labels) {}
 
   public static Result run(Lake lake, Config config, Progress progress) {
     long t0 = System.nanoTime();
     Config sw = config.getConfig("cyclelake.sweep");
-    if (!sw.getString("task").equals("soh")) {
-      throw new CycleLakeException(ErrorCode.UNKNOWN_NAME, "no task named '" + sw.getString("task")
-          + "'; known tasks: soh");
-    }
+    LabelTask task = LabelTask.registry().get(sw.getString("task"));
     String splitName = sw.getString("split");
     FoldSplitter splitter = Registry.load(FoldSplitter.class, FoldSplitter::name, "split").get(splitName);
     List<String> features = sw.getStringList("features").isEmpty()
@@ -78,7 +81,9 @@ public final class SweepJob {
     progress.step("sweep " + sweepId + ": labelled rows and " + splitName + " folds");
     long featuresVersion = lake.exists(Tables.FEATURES_SUMMARY) ? lake.version(Tables.FEATURES_SUMMARY) : -1;
     String featureHash = ConfigRender.hash(config, "cyclelake.features");
-    SweepData data = collect(lake, config, sw.getStringList("cells"), features, featureHash);
+    Collected collected = collect(lake, config, task, sw.getStringList("cells"), features, featureHash);
+    SweepData data = collected.data();
+    collected.report().lines().forEach(progress::say);
     List<Fold> folds = splitter.folds(data.splitRows(), config.getConfig("cyclelake.split." + splitName), seed);
     progress.done(data.y().length + " labelled rows of " + data.splitRows().distinctCells().size() + " cells, "
         + folds.size() + " folds, " + specs.size() + " specs");
@@ -133,7 +138,7 @@ public final class SweepJob {
       Fold fold = folds.get(t.foldIndex());
       String cells = String.join(",", new TreeSet<>(usedCells(data, fold)));
       if (!r.status().equals("ok")) {
-        runRows.add(runRow(t, now, splitName, cells, "none", null, features, configJson, sweepId, r,
+        runRows.add(runRow(task.name(), t, now, splitName, cells, "none", null, features, configJson, sweepId, r,
             featuresVersion, featureHash, configHash));
         continue;
       }
@@ -167,7 +172,7 @@ public final class SweepJob {
               ce.getKey(), m.n(), m.mae(), m.rmse(), m.mapePct(), m.r2(), maxErr, m.within3pct(), m.within5pct(),
               level, hasInterval ? (double) covered / a.length : null));
           if (ce.getKey().equals("*")) {
-            runRows.add(runRow(t, now, splitName, cells, pe.getKey(), m, features, configJson, sweepId, r,
+            runRows.add(runRow(task.name(), t, now, splitName, cells, pe.getKey(), m, features, configJson, sweepId, r,
                 featuresVersion, featureHash, configHash));
           }
         }
@@ -187,18 +192,19 @@ public final class SweepJob {
     if (!impRows.isEmpty()) {
       lake.append(spark.createDataFrame(impRows, Tables.FEATURE_IMPORTANCE_SCHEMA), Tables.FEATURE_IMPORTANCE);
     }
+    collected.report().record(lake, sweepId, now);
     // The runs rows go last: a run listed in `runs` has its predictions and metrics in place.
     lake.append(spark.createDataFrame(runRows, Tables.RUNS_SCHEMA), Tables.RUNS);
     progress.done(runRows.size() + " runs rows, " + metricRows.size() + " fold_metrics rows, " + predRows.size()
         + " predictions");
     return new Result(sweepId, tasks.size(), failed, summarise(specs, results, data, folds),
-        (System.nanoTime() - t0) / 1e9);
+        (System.nanoTime() - t0) / 1e9, task.name(), collected.report());
   }
 
-  private static Row runRow(TaskSpec t, Timestamp now, String split, String cells, String part, RegressionMetrics m,
+  private static Row runRow(String task, TaskSpec t, Timestamp now, String split, String cells, String part, RegressionMetrics m,
       List<String> features, String configJson, String sweepId, TaskResult r, long featuresVersion,
       String featureHash, String configHash) {
-    return RowFactory.create(t.runId(), now, "soh", t.model(), split, cells, part, m == null ? 0L : m.n(),
+    return RowFactory.create(t.runId(), now, task, t.model(), split, cells, part, m == null ? 0L : m.n(),
         m == null ? null : m.mae(), m == null ? null : m.rmse(), m == null ? null : m.mapePct(),
         m == null ? null : m.r2(), m == null ? null : m.within3pct(), m == null ? null : m.within5pct(),
         String.join(",", features), configJson, sweepId, t.foldName(), t.params(), r.status(), r.error(),
@@ -336,9 +342,19 @@ public final class SweepJob {
     return out;
   }
 
-  /** The labelled rows of the cells, features cast to double (null → NaN), ordered by cell and cycle. */
-  static SweepData collect(Lake lake, Config config, List<String> cells, List<String> features, String hash) {
-    var labelled = TrainJob.sohLabels(lake, config.getConfig("cyclelake.train.soh"), cells, hash);
+  /** The labelled rows of a sweep and what the label task left out. */
+  record Collected(SweepData data, LabelReport report) {}
+
+  /**
+   * The labelled rows of the cells, features cast to double (null → NaN), ordered by cell and cycle, with the
+   * report of excluded discharges and censored cells. A cell of {@code cells} without labelled rows is an error
+   * unless the task censored it.
+   */
+  static Collected collect(Lake lake, Config config, LabelTask task, List<String> cells, List<String> features,
+      String hash) {
+    LabelTask.Labels labels = task.labels(lake, config, cells, hash);
+    LabelReport report = LabelReport.of(task.name(), labels);
+    var labelled = labels.rows();
     List<String> have = List.of(labelled.columns());
     List<String> missing = features.stream().filter(f -> !have.contains(f)).toList();
     if (features.isEmpty() || !missing.isEmpty()) {
@@ -351,12 +367,14 @@ public final class SweepJob {
     List<Row> rows = labelled.select(cols.toArray(Column[]::new)).orderBy("cell_id", "cycle_index").collectAsList();
     if (rows.isEmpty()) {
       throw new CycleLakeException(ErrorCode.NO_TRAINING_DATA, "no labelled discharge cycles"
-          + (cells.isEmpty() ? "" : " for cells " + cells) + " with the current feature settings; run `cyclelake "
-          + "ingest` and `cyclelake features` first, and check sweep.cells");
+          + (cells.isEmpty() ? "" : " for cells " + cells) + " with the current feature settings ("
+          + task.name() + " task" + (report.lines().isEmpty() ? "" : "; " + String.join("; ", report.lines()))
+          + "); run `cyclelake ingest` and `cyclelake features` first, and check sweep.cells");
     }
     if (!cells.isEmpty()) {
       TreeSet<String> absent = new TreeSet<>(cells);
       rows.forEach(r -> absent.remove(r.getString(0)));
+      absent.removeAll(report.censoredCells());
       if (!absent.isEmpty()) {
         throw new CycleLakeException(ErrorCode.NO_TRAINING_DATA, "sweep.cells " + absent + " have no labelled "
             + "discharge cycles in features_summary");
@@ -376,6 +394,6 @@ public final class SweepJob {
       y[i] = r.getDouble(3);
       for (int j = 0; j < features.size(); j++) x[i][j] = r.isNullAt(4 + j) ? Double.NaN : r.getDouble(4 + j);
     }
-    return new SweepData(List.copyOf(features), cell, cycle, amb, y, x);
+    return new Collected(new SweepData(List.copyOf(features), cell, cycle, amb, y, x), report);
   }
 }

@@ -51,17 +51,17 @@ public final class TrainJob {
   public record Result(String runId, Map<String, RegressionMetrics> metrics, String runJson) {}
 
   public static Result run(Lake lake, Config config, Request req, Progress progress) {
-    if (!req.task().equals("soh")) {
-      throw new CycleLakeException(ErrorCode.UNKNOWN_NAME, "no task named '" + req.task() + "'; known tasks: soh");
-    }
+    LabelTask task = LabelTask.registry().get(req.task());
     RegressionModel model = Registry.load(RegressionModel.class, RegressionModel::name, "model").get(req.model());
     Splitter splitter = Registry.load(Splitter.class, Splitter::name, "split").get(req.split());
     String runId = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now())
         + "-" + UUID.randomUUID().toString().substring(0, 6);
 
-    progress.step("building SOH labels and " + req.split() + " split");
-    Dataset<Row> labelled = sohLabels(lake, config.getConfig("cyclelake.train.soh"), req.cells(),
-        ConfigRender.hash(config, "cyclelake.features"));
+    progress.step("building " + task.name() + " labels and " + req.split() + " split");
+    LabelTask.Labels labels = task.labels(lake, config, req.cells(), ConfigRender.hash(config, "cyclelake.features"));
+    LabelReport labelReport = LabelReport.of(task.name(), labels);
+    labelReport.lines().forEach(progress::say);
+    Dataset<Row> labelled = labels.rows();
     checkFeatures(labelled, req.features());
     Dataset<Row> parts = splitter.assign(labelled, config.getConfig("cyclelake.split." + req.split()));
     // Inputs are copied under f_<name>, so a feature may also be an id column (cycle_index).
@@ -110,6 +110,7 @@ public final class TrainJob {
     String json = runJson(runId, req, cells, metrics, config);
     String jsonPath = lake.writeText(config.getString("cyclelake.lake.runs-dir") + "/" + runId + "/run.json", json);
     lake.append(lake.spark().createDataFrame(predRows, Tables.PREDICTIONS_SCHEMA), Tables.PREDICTIONS);
+    labelReport.record(lake, runId, now);
     // The runs row goes last: a run listed in `runs` has its predictions and JSON in place.
     lake.append(lake.spark().createDataFrame(runRows, Tables.RUNS_SCHEMA), Tables.RUNS);
     progress.done("wrote runs, predictions and " + jsonPath);

@@ -42,8 +42,22 @@ class TabularModelsTest {
 
   @Test
   void everyModelIsFoundByName() {
-    assertEquals(Set.of("linear", "ridge", "elasticnet", "random-forest", "gbt", "xgboost", "neural-ode"),
+    assertEquals(Set.of("dummy", "linear", "ridge", "elasticnet", "random-forest", "gbt", "xgboost", "neural-ode"),
         MODELS.names());
+  }
+
+  @Test
+  void dummyPredictsTheTrainingMeanWhateverTheInputs() {
+    double[][] x = {{0, 5}, {1, -3}, {2, 8}, {3, 0}};
+    double[] y = {1, 2, 3, 6}; // mean (1 + 2 + 3 + 6) / 4 = 3
+    double[][] xVal = {{9, 9}};
+    double[] yVal = {100}; // validation rows are not part of the mean
+    TabularModel.Fitted f = MODELS.get("dummy").fit(x, y, xVal, yVal, params("dummy", ""), 1);
+    assertArrayEquals(new double[] {3, 3, 3}, f.predict(new double[][] {{0, 0}, {-1e6, 1e6}, {7, 7}}), 0.0);
+    assertArrayEquals(new double[] {0, 0}, f.importance(), 0.0);
+    assertEquals("none", f.importanceKind());
+    assertTrue(f.describe().contains("training mean 3 of 4 rows"), f.describe());
+    assertArrayEquals(new double[] {3}, MODELS.get("dummy").load(f.save()).predict(new double[][] {{1, 1}}), 0.0);
   }
 
   @Test

@@ -211,13 +211,20 @@ public final class ModelCard {
 
   private static void task(Section s, Row head, JsonNode config) {
     s.heading("Task and label");
-    String ref = at(config, "train.soh.reference");
-    String label = "nominal".equals(ref) ? "the nominal capacity " + at(config, "train.soh.nominal-capacity-ah")
-        + " Ah (train.soh.nominal-capacity-ah)" : "the capacity of the cell's first labelled discharge";
-    s.text("Task " + head.getString(2) + ": state of health of a discharge = its capacity (features_summary."
-        + "capacity_counter_ah, the cycler's own count) divided by " + label + " (train.soh.reference = " + ref
-        + "). Discharges with a capacity below " + at(config, "train.soh.min-capacity-ah")
-        + " Ah (train.soh.min-capacity-ah) are not labelled. One row per labelled discharge.");
+    s.text(taskDescription(head.getString(2), config));
+  }
+
+  /**
+   * The label task's own description ({@link io.cyclelake.train.LabelTask#description}) under the run's stored
+   * configuration; settings a run from an older version did not store take their defaults from reference.conf.
+   */
+  static String taskDescription(String task, JsonNode config) {
+    JsonNode root = config.has("cyclelake") ? config : new ObjectMapper().createObjectNode().set("cyclelake", config);
+    com.typesafe.config.Config c = com.typesafe.config.ConfigFactory.parseString(root.toString())
+        .withFallback(com.typesafe.config.ConfigFactory.defaultReference());
+    var tasks = io.cyclelake.train.LabelTask.registry();
+    if (!tasks.names().contains(task)) return "Task " + task + " (not a label task of this version).";
+    return tasks.get(task).description(c);
   }
 
   private static void model(Section s, Row head, JsonNode config, Spec spec) {
