@@ -103,7 +103,7 @@ final class ExperimentCommand extends LakeCommand {
         : home.resolve(config.getString("cyclelake.experiment-results.dir"));
     Path page = resultsDir.resolve(name + ".md");
     Files.createDirectories(resultsDir);
-    Files.writeString(page, ExperimentReport.markdown(e, run, specs, command, lake.root()), StandardCharsets.UTF_8);
+    Files.writeString(page, ExperimentReport.markdown(lake, e, run, specs, command), StandardCharsets.UTF_8);
     p.say("experiment " + name + ": results in " + page);
     String idx = index != null ? index : config.getString("cyclelake.experiment-results.index");
     if (!idx.isEmpty()) {

@@ -164,8 +164,9 @@ public final class ExperimentReport {
   }
 
   /** The page {@code docs/results/NAME.md}. */
-  public static String markdown(Experiment e, ExperimentJob.Result run, List<Spec> specs, String command,
-      String lakePath) {
+  public static String markdown(Lake lake, Experiment e, ExperimentJob.Result run, List<Spec> specs,
+      String command) {
+    String lakePath = lake.root();
     Map<String, String> facts = new LinkedHashMap<>();
     facts.put("command", command);
     facts.put("git commit", run.gitCommit());
@@ -203,6 +204,7 @@ public final class ExperimentReport {
     }
     folds.table("per-fold", List.of("step", "model", "fold", "MAE", "RMSE", "R²", "coverage"), fr);
     sections.add(folds);
+    sections.add(exclusions(lake, run));
     Section steps = new Section("steps", "Steps");
     List<List<Object>> sr = new ArrayList<>();
     for (ExperimentJob.StepResult s : run.steps()) {
@@ -218,6 +220,36 @@ public final class ExperimentReport {
         + "`jobs/cyclelake cards --sweep ID`.");
     sections.add(steps);
     return Markdown.render("Experiment " + e.name() + ": " + e.title(), facts, sections);
+  }
+
+  /**
+   * What the label task left out of the steps' sweeps ({@code label_exclusions}): every censored cell with its
+   * reason, and the other left-out discharges counted per cell and reason.
+   */
+  static Section exclusions(Lake lake, ExperimentJob.Result run) {
+    Section s = new Section("exclusions", "Rows the label task left out");
+    List<String> ids = run.steps().stream().filter(x -> x.sweepId() != null).map(ExperimentJob.StepResult::sweepId)
+        .toList();
+    List<Row> rows = ids.isEmpty() || !lake.exists(Tables.LABEL_EXCLUSIONS) ? List.of()
+        : lake.read(Tables.LABEL_EXCLUSIONS, "cyclelake sweep").where(col("run_id").isin(ids.toArray()))
+            .select("run_id", "cell_id", "cycle_index", "reason").collectAsList();
+    if (rows.isEmpty()) {
+      s.text("None: every labelled discharge of the selected cells was used.");
+      return s;
+    }
+    Map<List<String>, long[]> counts = new TreeMap<>(Comparator.comparing((List<String> k) -> k.get(0))
+        .thenComparing(k -> k.get(1)).thenComparing(k -> k.get(2)));
+    for (Row r : rows) {
+      String step = run.steps().stream().filter(x -> r.getString(0).equals(x.sweepId())).findFirst()
+          .map(x -> x.step().name()).orElse(r.getString(0));
+      String reason = r.getString(3);
+      counts.computeIfAbsent(List.of(step, r.getString(1), (r.isNullAt(2) ? "cell: " : "discharges: ") + reason),
+          k -> new long[1])[0]++;
+    }
+    List<List<Object>> out = new ArrayList<>();
+    counts.forEach((k, v) -> out.add(List.of(k.get(0), k.get(1), k.get(2), v[0])));
+    s.table("exclusions", List.of("step", "cell", "what and why", "rows"), out);
+    return s;
   }
 
   private static List<List<Object>> summaryRows(List<Spec> specs, String part, List<Experiment.Documented> docs,
