@@ -57,10 +57,11 @@ public interface LabelTask {
    */
   record Censored(String cellId, int discharges, double lastCapacityAh, double minCapacityAh, double thresholdAh,
       String reason) implements Serializable {
-    /** e.g. {@code B0007 (last 1.43 Ah at discharge 168, lowest 1.40 Ah)}. */
+    /** e.g. {@code B0007 (last 1.4325 Ah at discharge 168, lowest 1.4005 Ah, threshold 1.4000 Ah)}. */
     public String brief() {
-      return String.format(java.util.Locale.ROOT, "%s (last %.3f Ah at discharge %d, lowest %.3f Ah, threshold %.3f Ah)",
-          cellId, lastCapacityAh, discharges, minCapacityAh, thresholdAh);
+      return String.format(java.util.Locale.ROOT,
+          "%s (last %.4f Ah at discharge %d, lowest %.4f Ah, threshold %.4f Ah)", cellId, lastCapacityAh, discharges,
+          minCapacityAh, thresholdAh);
     }
   }
 }

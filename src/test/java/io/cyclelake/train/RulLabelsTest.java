@@ -160,8 +160,8 @@ class RulLabelsTest {
     assertEquals("never below 1.4 Ah", b.reason());
     LabelReport report = LabelReport.of("rul", l);
     List<String> lines = report.lines();
-    assertEquals("rul: 1 cell censored (never below 1.4 Ah), all their discharges left out: B (last 1.460 Ah at "
-        + "discharge 4, lowest 1.460 Ah, threshold 1.400 Ah)", lines.get(0));
+    assertEquals("rul: 1 cell censored (never below 1.4 Ah), all their discharges left out: B (last 1.4600 Ah at "
+        + "discharge 4, lowest 1.4600 Ah, threshold 1.4000 Ah)", lines.get(0));
     assertTrue(lines.contains("rul: 4 discharges left out: after end of life at discharge 5 "
         + "(train.rul.after-eol = exclude) [A: 4]"), lines.toString());
     assertTrue(lines.contains("rul: 1 discharge left out: capacity below train.rul.min-capacity-ah = 0.1 Ah [A: 1]"),
