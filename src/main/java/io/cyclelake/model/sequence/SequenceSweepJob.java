@@ -88,7 +88,8 @@ public final class SequenceSweepJob {
     String sweepId = sw.getString("name") + "-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
         .withZone(ZoneOffset.UTC).format(Instant.now()) + "-" + UUID.randomUUID().toString().substring(0, 6);
 
-    progress.step("sweep " + sweepId + ": " + settings.mode().name().toLowerCase() + (settings.precedingCharge() ? " preceding-charge" : " discharge") + " sequences ("
+    progress.step("sweep " + sweepId + ": " + settings.mode().name().toLowerCase()
+        + (settings.precedingCharge() ? " preceding-charge" : " discharge") + " sequences ("
         + settings.channels() + ", " + settings.maxLength() + " steps) and " + splitName + " folds");
     SequenceJob.Result built = SequenceJob.collect(lake, config, sw.getStringList("cells"));
     SequenceSet data = built.set();
