@@ -137,7 +137,7 @@ class RulLabelsTest {
 
   @Test
   void afterEolZeroKeepsTheRowsWithLabelZero() {
-    LabelTask.Labels l = labels(lake, List.of("A"), "after-eol = zero");
+    LabelTask.Labels l = labels(lake, List.of("A"), "eol-consecutive = 1", "after-eol = zero");
     Map<Integer, Row> a = byCycle(l, "A");
     assertEquals(9, a.size());
     double[] expected = {4, 3, 2, 1, 0, 0, 0, 0, 0};
@@ -148,7 +148,7 @@ class RulLabelsTest {
 
   @Test
   void censoredCellIsReportedWithItsLastCapacityAndLeftOut() {
-    LabelTask.Labels l = labels(lake, List.of("A", "B"));
+    LabelTask.Labels l = labels(lake, List.of("A", "B"), "eol-consecutive = 1");
     assertEquals(0, l.rows().where("cell_id = 'B'").count());
     assertEquals(1, l.censored().size());
     LabelTask.Censored b = l.censored().get(0);
@@ -177,7 +177,7 @@ class RulLabelsTest {
   @Test
   void fractionOfInitialUsesTheMedianOfTheFirstDischarges() {
     LabelTask.Labels l = labels(lake, List.of("A", "B", "C"), "eol = fraction-of-initial", "eol-fraction = 0.8",
-        "initial-cycles = 3");
+        "initial-cycles = 3", "eol-consecutive = 1");
     Map<Integer, Row> c = byCycle(l, "C");
     assertEquals(7, c.size(), "0.83 < 0.8 x 1.05 at discharge 7; discharge 8 is after end of life");
     double[] expected = {6, 5, 4, 3, 2, 1, 0};
@@ -191,7 +191,8 @@ class RulLabelsTest {
 
   @Test
   void historyFeaturesByHand() {
-    LabelTask.Labels l = labels(lake, List.of("A"), "initial-cycles = 3", "history-window = 3");
+    LabelTask.Labels l = labels(lake, List.of("A"), "initial-cycles = 3", "history-window = 3",
+        "eol-consecutive = 1");
     List<Row> a = new ArrayList<>(byCycle(l, "A").values());
     double[] initial = {1.60, 1.55, 1.55, 1.55, 1.55}; // median so far of {1.60}, {1.60, 1.55} (lower), then 3
     double[] cap = {1.60, 1.55, 1.50, 1.45, 1.39};
@@ -220,7 +221,7 @@ class RulLabelsTest {
     double[] changed = {1.60, 1.55, 0.05, 1.50, 0.90, 0.80, 0.70, 0.60, 0.50, 0.40, 0.30, 0.20};
     Lake other = new Lake(TestSpark.get(), dir.resolve("lake-changed").toString());
     write(other, Map.of("A", changed), "h");
-    String[] s = {"initial-cycles = 5", "history-window = 4", "after-eol = zero"};
+    String[] s = {"initial-cycles = 5", "history-window = 4", "after-eol = zero", "eol-consecutive = 1"};
     Map<Integer, Row> before = byCycle(labels(lake, List.of("A"), s), "A");
     Map<Integer, Row> after = byCycle(labels(other, List.of("A"), s), "A");
     assertEquals(11, after.size());
@@ -243,7 +244,7 @@ class RulLabelsTest {
   void aRulSweepRecordsTheTaskAndTheCensoredCell() {
     Config c = TestSpark.config("sweep.task = rul", "sweep.name = rul-test", "sweep.cells = [A, B, D]",
         "sweep.features = [capacity_ah, soh_so_far, discharge_number]", "sweep.save-models = false",
-        "sweep.models = [{ model = dummy }, { model = ridge }]");
+        "sweep.models = [{ model = dummy }, { model = ridge }]", "train.rul.eol-consecutive = 1");
     Lake l = new Lake(TestSpark.get(), dir.resolve("lake-sweep").toString());
     write(l, Map.of("A", A, "B", B, "D", D), io.cyclelake.config.ConfigRender.hash(c, "cyclelake.features"));
     io.cyclelake.sweep.SweepJob.Result r = io.cyclelake.sweep.SweepJob.run(l, c, io.cyclelake.jobs.Progress.quiet());
@@ -268,6 +269,16 @@ class RulLabelsTest {
       assertEquals("A", p.getString(1));
       assertEquals(1.5, p.<Double>getAs("predicted"), 0.0);
     }
+  }
+
+  @Test
+  void theDefaultNeedsThreeDischargesInARowBelow() {
+    // default eol-consecutive = 3: A's run 1.38 1.36 1.35 starts at discharge 7; D has only two below (censored)
+    LabelTask.Labels l = labels(lake, List.of("A", "D"));
+    assertEquals(0.0, byCycle(l, "A").get(15).<Double>getAs("label"), 0.0);
+    assertEquals(7, byCycle(l, "A").size());
+    assertEquals("never 3 discharges in a row below 1.4 Ah", l.censored().get(0).reason());
+    assertEquals("D", l.censored().get(0).cellId());
   }
 
   @Test

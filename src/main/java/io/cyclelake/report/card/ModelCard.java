@@ -268,6 +268,11 @@ public final class ModelCard {
         "validation n", "test cells", "test n", "error"), t);
   }
 
+  /** The run's label task in capitals (SOH, RUL), as the cards name the label. */
+  private static String label(Row head) {
+    return head.getString(2).toUpperCase(java.util.Locale.ROOT);
+  }
+
   private static void trainingData(Section s, SweepRows all, Row head, List<Pred> preds) {
     s.heading("Training data");
     List<List<Object>> t = new ArrayList<>();
@@ -287,8 +292,10 @@ public final class ModelCard {
           in.stream().mapToDouble(Pred::actual).max().getAsDouble()));
     }
     s.text("Over all folds, per part (a cell trains in some folds and tests in one): distinct cells, distinct "
-        + "labelled discharges, ambient temperatures (features_summary) and the range of the SOH label.");
-    s.table("card-data", List.of("part", "cells", "discharges", "ambient °C", "SOH min", "SOH max"), t);
+        + "labelled discharges, ambient temperatures (features_summary) and the range of the " + label(head)
+        + " label.");
+    s.table("card-data", List.of("part", "cells", "discharges", "ambient °C", label(head) + " min",
+        label(head) + " max"), t);
     TreeSet<Long> ts = new TreeSet<>();
     preds.forEach(p -> {
       if (p.tsVersion() != null) ts.add(p.tsVersion());
@@ -425,11 +432,16 @@ public final class ModelCard {
     Object tMax = temps.length == 0 ? null : Arrays.stream(temps).max().getAsDouble();
     Object yMin = train.isEmpty() ? null : train.stream().mapToDouble(Pred::actual).min().getAsDouble();
     Object yMax = train.isEmpty() ? null : train.stream().mapToDouble(Pred::actual).max().getAsDouble();
-    s.text("Intended use: estimating the state of health of a discharge of a cell like the " + cells
+    String what = switch (head.getString(2)) {
+      case "soh" -> "the state of health of a discharge";
+      case "rul" -> "the remaining useful life (in discharges) at a discharge";
+      default -> "the " + head.getString(2) + " label of a discharge";
+    };
+    s.text("Intended use: estimating " + what + " of a cell like the " + cells
         + " training cells, from the features listed above computed with feature_config_hash " + head.get(13)
         + ", for comparing models and cells in research.");
     s.text("Out of scope: ambient temperatures outside " + Html.format(tMin) + " – " + Html.format(tMax)
-        + " °C (the range seen in training); SOH below " + Html.format(yMin) + " or above " + Html.format(yMax)
+        + " °C (the range seen in training); " + label(head) + " below " + Html.format(yMin) + " or above " + Html.format(yMax)
         + " (the labels seen in training); other chemistries, formats, protocols or sources than the training "
         + "cells'; features computed with other settings. The intervals are calibrated on each fold's validation "
         + "cells: where coverage above is below the nominal level they are too narrow. Not validated for "
