@@ -42,8 +42,8 @@ class TabularModelsTest {
 
   @Test
   void everyModelIsFoundByName() {
-    assertEquals(Set.of("linear", "ridge", "elasticnet", "random-forest", "gbt", "xgboost", "neural-ode"),
-        MODELS.names());
+    assertEquals(Set.of("linear", "ridge", "elasticnet", "random-forest", "gbt", "xgboost", "neural-ode",
+        "mlp"), MODELS.names());
   }
 
   @Test
@@ -121,9 +121,13 @@ class TabularModelsTest {
     double[][] probe = x(20, 17);
     for (String name : MODELS.names()) {
       TabularModel m = MODELS.get(name);
-      // neural-ode: a few iterations suffice to test saving (its fit is tested in NeuralOdeTest)
-      TabularModel.Fitted f = m.fit(x, y, null, null, params(name, name.equals("neural-ode") ? "iterations = 5" : ""),
-          3);
+      // neural-ode, mlp: a few iterations suffice to test saving (their fits are tested in NeuralOdeTest, MlpModelTest)
+      String few = switch (name) {
+        case "neural-ode" -> "iterations = 5";
+        case "mlp" -> "epochs = 5";
+        default -> "";
+      };
+      TabularModel.Fitted f = m.fit(x, y, null, null, params(name, few), 3);
       TabularModel.Fitted back = m.load(f.save());
       assertArrayEquals(f.predict(probe), back.predict(probe), 0.0, name);
     }
