@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import io.cyclelake.errors.CycleLakeException;
 import io.cyclelake.errors.ErrorCode;
 import io.cyclelake.model.Nd4jThreads;
+import io.cyclelake.model.Sensitivity;
 import io.cyclelake.model.Serialized;
 import io.cyclelake.model.TabularModel;
 import java.io.Serializable;
@@ -127,7 +128,7 @@ public final class MlpModel implements TabularModel {
     }
     Fit f = new Fit(conf.toJson(), net.params().toDoubleVector(), mean, sd, List.copyOf(trainMse),
         List.copyOf(valMse), epochsRun, bestEpoch, early, s.describe(), null, net);
-    return f.withImportance(sensitivity(f, x));
+    return f.withImportance(Sensitivity.meanAbsGradient(f::predict, x, IMPORTANCE_STEP));
   }
 
   static MultiLayerConfiguration configure(MlpSettings s, int inputs, long seed) {
@@ -180,28 +181,6 @@ public final class MlpModel implements TabularModel {
       s += e * e;
     }
     return s / y.length;
-  }
-
-  /** Mean |∂ŷ/∂x_j| over the rows, by central differences (inputs standardised, so per standard deviation). */
-  static double[] sensitivity(Fit f, double[][] x) {
-    int d = x[0].length;
-    double[] imp = new double[d];
-    for (int j = 0; j < d; j++) {
-      double[][] up = new double[x.length][];
-      double[][] dn = new double[x.length][];
-      for (int i = 0; i < x.length; i++) {
-        up[i] = x[i].clone();
-        dn[i] = x[i].clone();
-        up[i][j] += IMPORTANCE_STEP;
-        dn[i][j] -= IMPORTANCE_STEP;
-      }
-      double[] pu = f.predict(up);
-      double[] pd = f.predict(dn);
-      double s = 0;
-      for (int i = 0; i < x.length; i++) s += Math.abs(pu[i] - pd[i]) / (2 * IMPORTANCE_STEP);
-      imp[j] = s / x.length;
-    }
-    return imp;
   }
 
   @Override
