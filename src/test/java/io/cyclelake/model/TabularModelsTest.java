@@ -11,16 +11,17 @@ import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-class TabularModelsTest {
+public class TabularModelsTest {
   static final Registry<TabularModel> MODELS = Registry.load(TabularModel.class, TabularModel::name, "model");
 
-  static Config params(String name, String overrides) {
+  /** {@code cyclelake.model.<name>} of reference.conf with {@code overrides} (HOCON) on top. */
+  public static Config params(String name, String overrides) {
     return ConfigFactory.parseString(overrides)
         .withFallback(ConfigFactory.defaultReference().getConfig("cyclelake.model." + name));
   }
 
   /** y = 1 + 2·x0 − 0.5·x1 (+ noise), x2 irrelevant; standard-normal inputs. */
-  static double[][] x(int n, long seed) {
+  public static double[][] x(int n, long seed) {
     Random r = new Random(seed);
     double[][] x = new double[n][3];
     for (double[] row : x) for (int j = 0; j < 3; j++) row[j] = r.nextGaussian();

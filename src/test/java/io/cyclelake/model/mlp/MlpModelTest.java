@@ -12,6 +12,7 @@ import io.cyclelake.errors.CycleLakeException;
 import io.cyclelake.errors.ErrorCode;
 import io.cyclelake.internal.Registry;
 import io.cyclelake.model.TabularModel;
+import io.cyclelake.model.TabularModelsTest;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Random;
@@ -22,16 +23,12 @@ class MlpModelTest {
   static final TabularModel MLP = Registry.load(TabularModel.class, TabularModel::name, "model").get("mlp");
 
   static Config params(String overrides) {
-    return ConfigFactory.parseString(overrides)
-        .withFallback(ConfigFactory.defaultReference().getConfig("cyclelake.model.mlp"));
+    return TabularModelsTest.params("mlp", overrides);
   }
 
   /** n rows of 3 standard-normal features (as the fold's preprocessor delivers them). */
   static double[][] x(int n, long seed) {
-    Random r = new Random(seed);
-    double[][] x = new double[n][3];
-    for (double[] row : x) for (int j = 0; j < 3; j++) row[j] = r.nextGaussian();
-    return x;
+    return TabularModelsTest.x(n, seed);
   }
 
   /** y = 0.8 + 0.1·(sin(1.5·x0) + 0.5·x1² − 0.4·x0·x2) + noise: an SOH-like scale, nonlinear in all three. */
