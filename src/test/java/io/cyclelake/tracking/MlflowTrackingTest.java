@@ -15,6 +15,8 @@ import io.cyclelake.errors.CycleLakeException;
 import io.cyclelake.errors.ErrorCode;
 import io.cyclelake.jobs.Progress;
 import io.cyclelake.lake.Lake;
+import io.cyclelake.model.sequence.SequenceSweepJob;
+import io.cyclelake.model.sequence.SequenceSweepJobTest;
 import io.cyclelake.schema.Tables;
 import io.cyclelake.sweep.SweepJob;
 import io.cyclelake.testkit.TestSpark;
@@ -107,13 +109,7 @@ class MlflowTrackingTest {
       for (Row r : runs) byRun.computeIfAbsent(r.getAs("run_id"), k -> new ArrayList<>()).add(r);
       assertEquals(9, byRun.size());
       assertEquals(9, mlflow.runs.size(), "one MLflow run per CycleLake run");
-      Map<String, Double> coverage = new HashMap<>();
-      for (Row m : lake.read(Tables.FOLD_METRICS, "test").where(col("sweep_id").equalTo(result.sweepId())
-          .and(col("cell_id").equalTo("*"))).collectAsList()) {
-        if (!m.isNullAt(m.fieldIndex("coverage"))) {
-          coverage.put(m.getAs("run_id") + "/" + m.getAs("part"), m.getAs("coverage"));
-        }
-      }
+      Map<String, Double> coverage = coverage(lake, result.sweepId());
       String configHash = ConfigRender.hash(config, "cyclelake");
       for (var e : byRun.entrySet()) {
         String runId = e.getKey();
@@ -145,17 +141,8 @@ class MlflowTrackingTest {
             .toString());
         assertEquals(params, r.params, runId);
 
-        Map<String, Double> metrics = new HashMap<>();
+        Map<String, Double> metrics = expectedMetrics(e.getValue(), coverage, runId);
         if (ok) {
-          for (Row row : e.getValue()) {
-            String part = row.getAs("part");
-            metrics.put(part + "_n", ((Long) row.getAs("n")).doubleValue());
-            for (String m : List.of("mae", "rmse", "mape_pct", "r2", "within_3pct", "within_5pct")) {
-              metrics.put(part + "_" + m, row.getAs(m));
-            }
-            Double cov = coverage.get(runId + "/" + part);
-            if (cov != null) metrics.put(part + "_coverage", cov);
-          }
           assertTrue(metrics.containsKey("test_coverage"), "the test part has an interval: " + metrics.keySet());
           byte[] saved = Files.readAllBytes(dir.resolve("lake/_runs/" + result.sweepId() + "/" + runId + ".model"));
           assertEquals(List.of(runId + ".model"), List.copyOf(r.artifacts.keySet()));
@@ -164,7 +151,6 @@ class MlflowTrackingTest {
           assertTrue(r.tags.get("cyclelake.error").contains("alpha"), r.tags.toString());
           assertTrue(r.artifacts.isEmpty());
         }
-        metrics.put("fit_seconds", first.getAs("fit_seconds"));
         assertEquals(metrics, r.metrics, runId);
       }
 
@@ -185,6 +171,81 @@ class MlflowTrackingTest {
       for (Row row : lake.read(Tables.RUNS, "test").where(col("run_id").equalTo(train.runId())).collectAsList()) {
         assertEquals((Double) row.getAs("mae"), t.metrics.get(row.getAs("part") + "_mae"));
         assertEquals((Double) row.getAs("r2"), t.metrics.get(row.getAs("part") + "_r2"));
+      }
+    }
+  }
+
+  /** Coverage of the all-cells fold_metrics rows of a sweep, by "run id/part". */
+  static Map<String, Double> coverage(Lake lake, String sweepId) {
+    Map<String, Double> coverage = new HashMap<>();
+    for (Row m : lake.read(Tables.FOLD_METRICS, "test").where(col("sweep_id").equalTo(sweepId)
+        .and(col("cell_id").equalTo("*"))).collectAsList()) {
+      if (!m.isNullAt(m.fieldIndex("coverage"))) {
+        coverage.put(m.getAs("run_id") + "/" + m.getAs("part"), m.getAs("coverage"));
+      }
+    }
+    return coverage;
+  }
+
+  /** The metrics a run's runs rows (and coverage) must appear as in MLflow, fit_seconds included. */
+  static Map<String, Double> expectedMetrics(List<Row> runRows, Map<String, Double> coverage, String runId) {
+    Map<String, Double> metrics = new HashMap<>();
+    for (Row row : runRows) {
+      if (!row.getAs("status").equals("ok")) continue;
+      String part = row.getAs("part");
+      metrics.put(part + "_n", ((Long) row.getAs("n")).doubleValue());
+      for (String m : List.of("mae", "rmse", "mape_pct", "r2", "within_3pct", "within_5pct")) {
+        metrics.put(part + "_" + m, row.getAs(m));
+      }
+      Double cov = coverage.get(runId + "/" + part);
+      if (cov != null) metrics.put(part + "_coverage", cov);
+    }
+    metrics.put("fit_seconds", runRows.get(0).getAs("fit_seconds"));
+    return metrics;
+  }
+
+  @Test
+  void sequenceSweepRunsAreLoggedToo() throws Exception {
+    try (FakeMlflowServer mlflow = new FakeMlflowServer()) {
+      Path conf = Files.writeString(dir.resolve("seq.conf"), """
+          cyclelake {
+            sequence { channels = ["voltage_v", "time_s"], mode = "resample", max-length = 8 }
+            sweep {
+              name = "seq-mlflow", cells = [], split = "loco"
+              models = [{ model = "lstm", grid { units = [4], epochs = [2], batch-size = [8] } }]
+            }
+            split.loco.validation-cells = 1
+          }
+          """);
+      Config config = ConfigLoader.load(Path.of("does-not-exist"), List.of(conf), List.of(
+          "spark.master=\"local[2]\"", "tracking.mlflow.uri=\"" + mlflow.uri() + "\"",
+          "tracking.mlflow.timeout-s=60"));
+      Lake lake = new Lake(TestSpark.get(), dir.resolve("seq-lake").toString());
+      SequenceSweepJobTest.write(lake, ConfigRender.hash(config, "cyclelake.features"));
+      var result = SequenceSweepJob.run(lake, config, new Progress(System.out));
+      assertEquals(List.of(), mlflow.unexpected);
+      assertEquals(Map.of("cyclelake", "1"), mlflow.experiments, "the default experiment");
+      Map<String, List<Row>> byRun = new HashMap<>();
+      for (Row r : lake.read(Tables.RUNS, "test").where(col("sweep_id").equalTo(result.sweepId())).collectAsList()) {
+        byRun.computeIfAbsent(r.getAs("run_id"), k -> new ArrayList<>()).add(r);
+      }
+      assertEquals(3, byRun.size());
+      assertEquals(3, mlflow.runs.size());
+      Map<String, Double> coverage = coverage(lake, result.sweepId());
+      for (var e : byRun.entrySet()) {
+        FakeMlflowServer.Run r = mlflow.byName(e.getKey());
+        assertNotNull(r, e.getKey());
+        Row first = e.getValue().get(0);
+        assertEquals("FINISHED", r.status);
+        assertEquals("lstm", r.params.get("model"));
+        assertEquals(first.getAs("fold"), r.params.get("fold"));
+        assertEquals("sequence:resample:8:voltage_v+time_s", r.params.get("features"));
+        assertEquals(result.sweepId(), r.params.get("sweep_id"));
+        assertEquals("4", r.params.get("model.units"));
+        assertEquals("2", r.params.get("model.epochs"));
+        assertEquals(expectedMetrics(e.getValue(), coverage, e.getKey()), r.metrics, e.getKey());
+        assertArrayEquals(Files.readAllBytes(dir.resolve("seq-lake/_runs/" + result.sweepId() + "/" + e.getKey()
+            + ".model")), r.artifacts.get(e.getKey() + ".model"));
       }
     }
   }
