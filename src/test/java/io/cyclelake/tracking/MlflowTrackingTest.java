@@ -19,6 +19,7 @@ import io.cyclelake.model.sequence.SequenceSweepJob;
 import io.cyclelake.model.sequence.SequenceSweepJobTest;
 import io.cyclelake.schema.Tables;
 import io.cyclelake.sweep.SweepJob;
+import io.cyclelake.sweep.SweepJobTest;
 import io.cyclelake.testkit.TestSpark;
 import io.cyclelake.train.TrainJob;
 import java.io.ByteArrayOutputStream;
@@ -33,16 +34,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * MLflow tracking against a fake MLflow REST server: a small LOCO sweep (two ridge specs and one that fails) and a
- * {@code train} run on a handwritten lake are logged, and what the server received equals the lake's rows; an
- * unreachable server leaves the lake complete and prints a warning naming the uri.
+ * {@code train} run on the handwritten lake of {@code SweepJobTest}, and an lstm sequence sweep on that of
+ * {@code SequenceSweepJobTest}, are logged, and what the server received equals the lake's rows; an unreachable
+ * server leaves the lake complete and prints a warning naming the uri.
  */
 class MlflowTrackingTest {
   @TempDir Path dir;
@@ -69,26 +68,10 @@ class MlflowTrackingTest {
         "tracking.mlflow.timeout-s=60"));
   }
 
-  /** 3 cells × 20 discharges (and the charges before them), capacity fading linearly at a rate per cell. */
+  /** The handwritten features_summary of {@code SweepJobTest}: 3 cells × 40 discharges (and the charges). */
   static Lake lake(Path root, Config config) {
     Lake lake = new Lake(TestSpark.get(), root.toString());
-    String hash = ConfigRender.hash(config, "cyclelake.features");
-    StructType schema = new StructType()
-        .add("cell_id", DataTypes.StringType).add("cycle_index", DataTypes.IntegerType)
-        .add("cycle_type", DataTypes.StringType).add("capacity_counter_ah", DataTypes.DoubleType)
-        .add("ambient_temperature_c", DataTypes.DoubleType).add("voltage_mean_v", DataTypes.DoubleType)
-        .add("temperature_mean_c", DataTypes.DoubleType).add(Tables.FEATURE_HASH, DataTypes.StringType);
-    List<Row> rows = new ArrayList<>();
-    String[] cells = {"M01", "M02", "M03"};
-    for (int c = 0; c < 3; c++) {
-      for (int k = 0; k < 20; k++) {
-        double cap = 2.0 * (1 - (0.004 + 0.0005 * c) * k);
-        rows.add(RowFactory.create(cells[c], 2 * k, "charge", null, 24.0, 3.9, 26.0, hash));
-        rows.add(RowFactory.create(cells[c], 2 * k + 1, "discharge", cap, 24.0 + c, 3.4 + 0.05 * cap
-            + 0.003 * Math.sin(k + c), 29.0 + 0.1 * k, hash));
-      }
-    }
-    lake.overwrite(TestSpark.get().createDataFrame(rows, schema), Tables.FEATURES_SUMMARY);
+    SweepJobTest.writeFeatures(lake, ConfigRender.hash(config, "cyclelake.features"));
     return lake;
   }
 
