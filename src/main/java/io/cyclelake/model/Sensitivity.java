@@ -7,8 +7,8 @@ public final class Sensitivity {
   private Sensitivity() {}
 
   /**
-   * Mean |∂ŷ/∂x_j| over the rows, by central differences with step {@code h}; inputs are standardised, so the result
-   * is the change of the prediction per standard deviation of each feature.
+   * Mean |∂ŷ/∂x_j| over the rows, by central differences with step {@code h}; inputs are standardised, so the
+   * result is the change of the prediction per standard deviation of each feature.
    */
   public static double[] meanAbsGradient(Function<double[][], double[]> predict, double[][] x, double h) {
     int nf = x[0].length;

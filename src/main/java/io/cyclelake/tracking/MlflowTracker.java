@@ -81,8 +81,9 @@ public final class MlflowTracker {
       Throwable c = e.getCause();
       String msg = firstLine(c.getMessage());
       Throwable root = c.getCause();
-      failure = c.getClass().getSimpleName() + ": " + msg + (root != null && !msg.contains(firstLine(
-          root.getMessage())) ? " (" + root.getClass().getSimpleName() + ": " + firstLine(root.getMessage()) + ")" : "");
+      String rootMsg = root == null ? null : firstLine(root.getMessage());
+      failure = c.getClass().getSimpleName() + ": " + msg + (root != null && !msg.contains(rootMsg)
+          ? " (" + root.getClass().getSimpleName() + ": " + rootMsg + ")" : "");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       failure = "interrupted";

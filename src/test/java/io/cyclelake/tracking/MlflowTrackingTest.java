@@ -243,7 +243,8 @@ class MlflowTrackingTest {
     Config config = config(uri);
     Lake lake = lake(dir.resolve("lake"), config);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    SweepJob.Result result = SweepJob.run(lake, config, new Progress(new PrintStream(out, true, StandardCharsets.UTF_8)));
+    SweepJob.Result result = SweepJob.run(lake, config,
+        new Progress(new PrintStream(out, true, StandardCharsets.UTF_8)));
     String printed = out.toString(StandardCharsets.UTF_8);
     System.out.print(printed);
     assertTrue(printed.contains("WARNING: MLflow tracking at " + uri + " failed"), printed);
@@ -258,7 +259,8 @@ class MlflowTrackingTest {
     }
     assertEquals(9, all.size());
     assertEquals(6, ok.size());
-    assertEquals(6 * 3, runs.stream().filter(r -> r.getAs("status").equals("ok")).count(), "train/validation/test rows");
+    assertEquals(6 * 3, runs.stream().filter(r -> r.getAs("status").equals("ok")).count(),
+        "train/validation/test rows");
     TreeSet<String> predicted = new TreeSet<>(lake.read(Tables.PREDICTIONS, "test").select("run_id").distinct()
         .as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
     assertEquals(ok, predicted);
