@@ -19,6 +19,10 @@ import io.cyclelake.split.Fold;
 import io.cyclelake.split.FoldSplitter;
 import io.cyclelake.train.LabelReport;
 import io.cyclelake.train.LabelTask;
+import io.cyclelake.tracking.MlflowSettings;
+import io.cyclelake.tracking.MlflowTracker;
+import io.cyclelake.tracking.RunRecords;
+import io.cyclelake.tracking.TrackedRun;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -75,6 +79,7 @@ public final class SweepJob {
       throw new CycleLakeException(ErrorCode.CONFIG_INVALID, "sweep.interval-level must be in (0, 1), got " + level);
     }
     List<Spec> specs = expand(config, sw);
+    MlflowSettings mlflow = MlflowSettings.of(config);
     String sweepId = sw.getString("name") + "-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
         .withZone(ZoneOffset.UTC).format(Instant.now()) + "-" + UUID.randomUUID().toString().substring(0, 6);
 
@@ -133,6 +138,7 @@ public final class SweepJob {
     List<Row> predRows = new ArrayList<>();
     List<Row> impRows = new ArrayList<>();
     String runsDir = config.getString("cyclelake.lake.runs-dir") + "/" + sweepId;
+    Map<String, List<TrackedRun.Artifact>> artifacts = new LinkedHashMap<>();
     for (TaskResult r : results) {
       TaskSpec t = r.spec();
       Fold fold = folds.get(t.foldIndex());
@@ -182,8 +188,9 @@ public final class SweepJob {
             r.importance()[j]));
       }
       if (sw.getBoolean("save-models")) {
-        lake.writeBytes(runsDir + "/" + t.runId() + ".model", new SavedRun(t.runId(), t.model(), features,
-            r.preprocessor(), r.model(), r.halfWidth()).bytes());
+        byte[] saved = new SavedRun(t.runId(), t.model(), features, r.preprocessor(), r.model(), r.halfWidth()).bytes();
+        lake.writeBytes(runsDir + "/" + t.runId() + ".model", saved);
+        if (mlflow.enabled()) artifacts.put(t.runId(), List.of(new TrackedRun.Artifact(t.runId() + ".model", saved)));
       }
     }
     var spark = lake.spark();
@@ -197,6 +204,9 @@ public final class SweepJob {
     lake.append(spark.createDataFrame(runRows, Tables.RUNS_SCHEMA), Tables.RUNS);
     progress.done(runRows.size() + " runs rows, " + metricRows.size() + " fold_metrics rows, " + predRows.size()
         + " predictions");
+    if (mlflow.enabled()) {
+      MlflowTracker.log(mlflow, RunRecords.of(runRows, metricRows, config, seed, lake.root(), artifacts), progress);
+    }
     return new Result(sweepId, tasks.size(), failed, summarise(specs, results, data, folds),
         (System.nanoTime() - t0) / 1e9, task.name(), collected.report());
   }

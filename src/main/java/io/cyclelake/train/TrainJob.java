@@ -18,6 +18,10 @@ import io.cyclelake.lake.Lake;
 import io.cyclelake.model.RegressionModel;
 import io.cyclelake.schema.Tables;
 import io.cyclelake.split.Splitter;
+import io.cyclelake.tracking.MlflowSettings;
+import io.cyclelake.tracking.MlflowTracker;
+import io.cyclelake.tracking.RunRecords;
+import io.cyclelake.tracking.TrackedRun;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -54,6 +58,7 @@ public final class TrainJob {
     LabelTask task = LabelTask.registry().get(req.task());
     RegressionModel model = Registry.load(RegressionModel.class, RegressionModel::name, "model").get(req.model());
     Splitter splitter = Registry.load(Splitter.class, Splitter::name, "split").get(req.split());
+    MlflowSettings mlflow = MlflowSettings.of(config);
     String runId = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now())
         + "-" + UUID.randomUUID().toString().substring(0, 6);
 
@@ -114,6 +119,11 @@ public final class TrainJob {
     // The runs row goes last: a run listed in `runs` has its predictions and JSON in place.
     lake.append(lake.spark().createDataFrame(runRows, Tables.RUNS_SCHEMA), Tables.RUNS);
     progress.done("wrote runs, predictions and " + jsonPath);
+    if (mlflow.enabled()) {
+      MlflowTracker.log(mlflow, RunRecords.of(runRows, List.of(), config, req.seed(), lake.root(), Map.of(runId,
+          List.of(new TrackedRun.Artifact("run.json", json.getBytes(java.nio.charset.StandardCharsets.UTF_8))))),
+          progress);
+    }
     return new Result(runId, metrics, jsonPath);
   }
 

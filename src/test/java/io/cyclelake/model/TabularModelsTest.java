@@ -11,16 +11,17 @@ import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-class TabularModelsTest {
+public class TabularModelsTest {
   static final Registry<TabularModel> MODELS = Registry.load(TabularModel.class, TabularModel::name, "model");
 
-  static Config params(String name, String overrides) {
+  /** {@code cyclelake.model.<name>} of reference.conf with {@code overrides} (HOCON) on top. */
+  public static Config params(String name, String overrides) {
     return ConfigFactory.parseString(overrides)
         .withFallback(ConfigFactory.defaultReference().getConfig("cyclelake.model." + name));
   }
 
   /** y = 1 + 2·x0 − 0.5·x1 (+ noise), x2 irrelevant; standard-normal inputs. */
-  static double[][] x(int n, long seed) {
+  public static double[][] x(int n, long seed) {
     Random r = new Random(seed);
     double[][] x = new double[n][3];
     for (double[] row : x) for (int j = 0; j < 3; j++) row[j] = r.nextGaussian();
@@ -42,8 +43,8 @@ class TabularModelsTest {
 
   @Test
   void everyModelIsFoundByName() {
-    assertEquals(Set.of("dummy", "linear", "ridge", "elasticnet", "random-forest", "gbt", "xgboost", "neural-ode"),
-        MODELS.names());
+    assertEquals(Set.of("dummy", "linear", "ridge", "elasticnet", "random-forest", "gbt", "xgboost", "neural-ode",
+        "mlp"), MODELS.names());
   }
 
   @Test
@@ -135,9 +136,13 @@ class TabularModelsTest {
     double[][] probe = x(20, 17);
     for (String name : MODELS.names()) {
       TabularModel m = MODELS.get(name);
-      // neural-ode: a few iterations suffice to test saving (its fit is tested in NeuralOdeTest)
-      TabularModel.Fitted f = m.fit(x, y, null, null, params(name, name.equals("neural-ode") ? "iterations = 5" : ""),
-          3);
+      // neural-ode, mlp: a few iterations suffice to test saving (their fits are tested in NeuralOdeTest, MlpModelTest)
+      String few = switch (name) {
+        case "neural-ode" -> "iterations = 5";
+        case "mlp" -> "epochs = 5";
+        default -> "";
+      };
+      TabularModel.Fitted f = m.fit(x, y, null, null, params(name, few), 3);
       TabularModel.Fitted back = m.load(f.save());
       assertArrayEquals(f.predict(probe), back.predict(probe), 0.0, name);
     }

@@ -53,8 +53,12 @@ class LeakageTest {
         ConfigFactory.parseString("validation-cells = 1"), 1).get(0);
     assertEquals(java.util.Set.of("A"), fold.cells(clean.splitRows(), Fold.TEST));
     for (String model : List.of("dummy", "linear", "ridge", "elasticnet", "random-forest", "gbt", "xgboost",
-        "neural-ode")) {
-      String params = ConfigFactory.parseString(model.equals("neural-ode") ? "iterations = 10, eval-every = 2" : "")
+        "neural-ode", "mlp")) {
+      String params = ConfigFactory.parseString(switch (model) {
+            case "neural-ode" -> "iterations = 10, eval-every = 2";
+            case "mlp" -> "epochs = 20, patience = 5";
+            default -> "";
+          })
           .withFallback(ConfigFactory.defaultReference().getConfig("cyclelake.model." + model))
           .withFallback(ConfigFactory.parseString("num-trees = 10, max-iter = 20, num-round = 20"))
           .root().render(ConfigRenderOptions.concise());

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The small LOCO sweep of {@code conf/sweeps/synthetic-loco.conf} (plus one ridge spec with a negative alpha that must
  * fail) on a tiny handwritten features_summary of 3 synthetic cells: one Spark job, every table written.
  */
-class SweepJobTest {
+public class SweepJobTest {
   @TempDir static Path dir;
   static Lake lake;
   static SweepJob.Result result;
@@ -47,7 +47,7 @@ class SweepJobTest {
    * 3 cells × 40 discharges at 3 temperatures (plus charges, which are not labelled): capacity fades linearly with a
    * slightly different rate per cell, and the mean discharge voltage falls with it.
    */
-  static void writeFeatures(Lake lake, String hash) {
+  public static void writeFeatures(Lake lake, String hash) {
     StructType schema = new StructType()
         .add("cell_id", DataTypes.StringType).add("cycle_index", DataTypes.IntegerType)
         .add("cycle_type", DataTypes.StringType).add("capacity_counter_ah", DataTypes.DoubleType)

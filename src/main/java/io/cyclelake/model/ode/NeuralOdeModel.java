@@ -1,6 +1,7 @@
 package io.cyclelake.model.ode;
 
 import com.typesafe.config.Config;
+import io.cyclelake.model.Sensitivity;
 import io.cyclelake.model.Serialized;
 import io.cyclelake.model.TabularModel;
 import java.io.Serializable;
@@ -33,25 +34,7 @@ public final class NeuralOdeModel implements TabularModel {
 
   /** Mean |∂ŷ/∂x_j| over the rows (x standardised, so per standard deviation), by central differences. */
   static double[] sensitivity(LatentOdeNet net, double[][] x) {
-    int nf = x[0].length;
-    double[] imp = new double[nf];
-    double h = 1e-4;
-    for (int j = 0; j < nf; j++) {
-      double[][] up = new double[x.length][];
-      double[][] dn = new double[x.length][];
-      for (int i = 0; i < x.length; i++) {
-        up[i] = x[i].clone();
-        dn[i] = x[i].clone();
-        up[i][j] += h;
-        dn[i][j] -= h;
-      }
-      double[] pu = net.predict(up);
-      double[] pd = net.predict(dn);
-      double s = 0;
-      for (int i = 0; i < x.length; i++) s += Math.abs(pu[i] - pd[i]) / (2 * h);
-      imp[j] = s / x.length;
-    }
-    return imp;
+    return Sensitivity.meanAbsGradient(net::predict, x, 1e-4);
   }
 
   /** A fitted neural ODE: weights, a one-line description and the importance computed at fit time. */

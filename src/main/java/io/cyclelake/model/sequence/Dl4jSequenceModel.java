@@ -3,6 +3,7 @@ package io.cyclelake.model.sequence;
 import com.typesafe.config.Config;
 import io.cyclelake.errors.CycleLakeException;
 import io.cyclelake.errors.ErrorCode;
+import io.cyclelake.model.Nd4jThreads;
 import io.cyclelake.model.Serialized;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -43,7 +44,7 @@ abstract class Dl4jSequenceModel implements SequenceModel {
       throw new CycleLakeException(ErrorCode.NO_TRAINING_DATA, name() + " got no training sequences");
     }
     TrainSettings s = TrainSettings.of(params);
-    useThreads(s.threads());
+    Nd4jThreads.cap(s.threads());
     int batches = (train.size() + s.batchSize() - 1) / s.batchSize();
     NeuralNetConfiguration.Builder base = base(s, seed, batches);
     MultiLayerNetwork net = new MultiLayerNetwork(configure(base, train.channels(), train.steps(), params, s));
@@ -54,17 +55,6 @@ abstract class Dl4jSequenceModel implements SequenceModel {
         + "(validation loss %.5f), loss %s, %s lr %.3g", name(), net.numParams(), r.history().size(), r.bestEpoch(),
         r.bestValidationLoss(), s.loss().name(), s.optimizer(), s.learningRate());
     return new Dl4jFitted(net, d, r.history());
-  }
-
-  /**
-   * Caps ND4J's native (OpenMP) threads for this JVM. With more threads than free cores, OpenMP workers spin and an
-   * LSTM epoch got 10x slower on a loaded 2-core machine; one thread per Spark task is the default.
-   */
-  static void useThreads(int threads) {
-    if (threads > 0) {
-      Nd4j.getEnvironment().setMaxThreads(threads);
-      Nd4j.getEnvironment().setMaxMasterThreads(threads);
-    }
   }
 
   static NeuralNetConfiguration.Builder base(TrainSettings s, long seed, int batchesPerEpoch) {

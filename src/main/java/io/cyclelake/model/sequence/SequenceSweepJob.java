@@ -15,6 +15,10 @@ import io.cyclelake.split.FoldSplitter;
 import io.cyclelake.sweep.SweepJob;
 import io.cyclelake.sweep.SweepJob.Spec;
 import io.cyclelake.sweep.TaskSpec;
+import io.cyclelake.tracking.MlflowSettings;
+import io.cyclelake.tracking.MlflowTracker;
+import io.cyclelake.tracking.RunRecords;
+import io.cyclelake.tracking.TrackedRun;
 import java.io.Serializable;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -84,6 +88,7 @@ public final class SequenceSweepJob {
       throw new CycleLakeException(ErrorCode.CONFIG_INVALID, "sweep.interval-level must be in (0, 1), got " + level);
     }
     List<Spec> specs = SweepJob.expand(config, sw, registry());
+    MlflowSettings mlflow = MlflowSettings.of(config);
     SequenceJob.Settings settings = SequenceJob.Settings.of(config);
     String sweepId = sw.getString("name") + "-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
         .withZone(ZoneOffset.UTC).format(Instant.now()) + "-" + UUID.randomUUID().toString().substring(0, 6);
@@ -141,6 +146,7 @@ public final class SequenceSweepJob {
     List<Row> predRows = new ArrayList<>();
     List<PartMetrics> parts = new ArrayList<>();
     String runsDir = config.getString("cyclelake.lake.runs-dir") + "/" + sweepId;
+    Map<String, List<TrackedRun.Artifact>> artifacts = new LinkedHashMap<>();
     for (SequenceTask.Result r : results) {
       TaskSpec t = r.spec();
       Fold fold = folds.get(t.foldIndex());
@@ -193,9 +199,10 @@ public final class SequenceSweepJob {
         }
       }
       if (sw.getBoolean("save-models")) {
-        lake.writeBytes(runsDir + "/" + t.runId() + ".model", Serialized.bytes(new SavedRun(t.runId(), t.model(),
-            settings.channels(), settings.mode().name().toLowerCase(), settings.maxLength(), r.scaler(), r.model(),
-            r.history())));
+        byte[] saved = Serialized.bytes(new SavedRun(t.runId(), t.model(), settings.channels(),
+            settings.mode().name().toLowerCase(), settings.maxLength(), r.scaler(), r.model(), r.history()));
+        lake.writeBytes(runsDir + "/" + t.runId() + ".model", saved);
+        if (mlflow.enabled()) artifacts.put(t.runId(), List.of(new TrackedRun.Artifact(t.runId() + ".model", saved)));
       }
     }
     var spark = lake.spark();
@@ -205,6 +212,9 @@ public final class SequenceSweepJob {
     lake.append(spark.createDataFrame(runRows, Tables.RUNS_SCHEMA), Tables.RUNS);
     progress.done(runRows.size() + " runs rows, " + metricRows.size() + " fold_metrics rows, " + predRows.size()
         + " predictions");
+    if (mlflow.enabled()) {
+      MlflowTracker.log(mlflow, RunRecords.of(runRows, metricRows, config, seed, lake.root(), artifacts), progress);
+    }
     return new Result(sweepId, tasks.size(), errors.size(), errors, parts, summarise(specs, parts, results),
         data.size(), built.skipped().size(), (System.nanoTime() - t0) / 1e9);
   }

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Sequences from a tiny handwritten lake (3 cells × 10 labelled discharges of 12–21 samples, one discharge with a
  * single sample and one without samples) and a LOCO sweep of a tiny lstm (plus a spec that must fail) in Spark tasks.
  */
-class SequenceSweepJobTest {
+public class SequenceSweepJobTest {
   @TempDir static Path dir;
   static Lake lake;
   static Config config;
@@ -62,7 +62,8 @@ class SequenceSweepJobTest {
     return 3.6 + 0.1 * s - 0.01 * k + 0.001 * cell;
   }
 
-  static void write(Lake lake, String hash) {
+  /** The handwritten features_summary and timeseries (also used by {@code MlflowTrackingTest}). */
+  public static void write(Lake lake, String hash) {
     StructType fs = new StructType()
         .add("cell_id", DataTypes.StringType).add("cycle_index", DataTypes.IntegerType)
         .add("cycle_type", DataTypes.StringType).add("capacity_counter_ah", DataTypes.DoubleType)
