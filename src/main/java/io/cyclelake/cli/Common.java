@@ -49,6 +49,12 @@ final class Common {
     return config;
   }
 
+  /** Forgets the built configuration and sets the --conf files again (a command that runs several jobs in turn). */
+  void resetConfig(List<Path> files) {
+    confFiles = new ArrayList<>(files);
+    config = null;
+  }
+
   static Path home() {
     return Path.of(System.getProperty("cyclelake.home", ".")).toAbsolutePath().normalize();
   }

@@ -45,14 +45,41 @@ final class ExperimentCommand extends LakeCommand {
   @Option(names = "--skip-ingest", description = "Use the lake as it is: no ingest, no features.")
   boolean skipIngest;
 
+  @Option(names = "--all", description = "Run every experiment of conf/experiments, one after another, and print "
+      + "the wall time of each.")
+  boolean all;
+
   @Override
   int execute() throws IOException {
     Path home = Common.home();
     Path dir = home.resolve("conf").resolve("experiments");
+    if (all) {
+      if (name != null) {
+        throw new CycleLakeException(ErrorCode.CONFIG_INVALID, "give either NAME or --all, not both");
+      }
+      List<Path> userConfs = List.copyOf(common.confFiles);
+      List<String> times = new ArrayList<>();
+      int worst = 0;
+      long t0 = System.nanoTime();
+      for (String n : available(dir)) {
+        long t = System.nanoTime();
+        common.resetConfig(userConfs);
+        int rc = runOne(home, dir, n);
+        worst = Math.max(worst, rc);
+        times.add(String.format(java.util.Locale.ROOT, "%s %.0f s (exit %d)", n, (System.nanoTime() - t) / 1e9, rc));
+      }
+      System.out.println("experiments: " + String.join(", ", times) + String.format(java.util.Locale.ROOT,
+          "; %.0f s in all", (System.nanoTime() - t0) / 1e9));
+      return worst;
+    }
     if (name == null) {
       for (String n : available(dir)) System.out.println(n);
       return 0;
     }
+    return runOne(home, dir, name);
+  }
+
+  private int runOne(Path home, Path dir, String name) throws IOException {
     Path file = dir.resolve(name + ".conf");
     if (!Files.isRegularFile(file)) {
       throw new CycleLakeException(ErrorCode.UNKNOWN_NAME, "no experiment named '" + name + "' (" + file

@@ -112,8 +112,9 @@ class ExperimentCommandTest {
     assertTrue(idx.contains("[full results](results/tiny.md)"), idx);
     Files.writeString(index, idx + "\nReading written by hand.\n", StandardCharsets.UTF_8);
 
-    ReprocessCommandTest.Run again = experiment("tiny", "--lake", lakeDir.toString());
+    ReprocessCommandTest.Run again = experiment("--all", "--lake", lakeDir.toString());
     assertEquals(ErrorCode.JOB_FAILED.exitCode(), again.exit());
+    assertTrue(again.out().matches("(?s).*experiments: tiny \\d+ s \\(exit 10\\); \\d+ s in all.*"), again.out());
     assertTrue(again.out().contains("nothing new"), "the rerun ingests nothing: " + again.out());
     String idx2 = Files.readString(index, StandardCharsets.UTF_8);
     assertEquals(1, idx2.split("<!-- cyclelake:experiment tiny ", -1).length - 1, idx2);
