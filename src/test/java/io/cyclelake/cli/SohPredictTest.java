@@ -162,13 +162,7 @@ class SohPredictTest {
     assertEquals(3, noModel[0], (String) noModel[1]);
     assertTrue(((String) noModel[1]).contains("has no saved model"), (String) noModel[1]);
 
-    Object[] v = new Object[Tables.RUNS_SCHEMA.size()];
-    v[0] = "train-run";
-    v[1] = java.sql.Timestamp.valueOf("2026-01-01 00:00:00");
-    for (int i = 2; i < 7; i++) v[i] = "x";
-    v[7] = 0L;
-    v[14] = "cycle_index";
-    v[15] = "{}";
+    Object[] v = SohLake.plainRun(Tables.RUNS_SCHEMA.size(), "train-run");
     lake.append(TestSpark.get().createDataFrame(List.of(RowFactory.create(v)), Tables.RUNS_SCHEMA), Tables.RUNS);
     Object[] trainRun = cli("predict", "--task", "soh", "--run", "train-run");
     assertEquals(3, trainRun[0], (String) trainRun[1]);

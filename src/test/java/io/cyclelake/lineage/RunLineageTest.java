@@ -61,13 +61,7 @@ class RunLineageTest {
     // a runs table as lakes had it before the lineage columns: one old row
     List<String> old = new ArrayList<>(List.of(Tables.RUNS_SCHEMA.fieldNames()));
     old.removeAll(List.of("git_commit", "input_versions", "raw_files_digest"));
-    Object[] v = new Object[old.size()];
-    v[0] = "old-run";
-    v[1] = java.sql.Timestamp.valueOf("2025-01-01 00:00:00");
-    for (int i = 2; i < 7; i++) v[i] = "x";
-    v[7] = 0L;
-    v[14] = "f";
-    v[15] = "{}";
+    Object[] v = SohLake.plainRun(old.size(), "old-run");
     var oldSchema = new org.apache.spark.sql.types.StructType(old.stream().map(n -> Tables.RUNS_SCHEMA.apply(n))
         .toArray(org.apache.spark.sql.types.StructField[]::new));
     lake.overwrite(TestSpark.get().createDataFrame(List.of(RowFactory.create(v)), oldSchema), Tables.RUNS);

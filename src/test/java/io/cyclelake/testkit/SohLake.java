@@ -78,6 +78,21 @@ public final class SohLake {
     lake.append(TestSpark.get().createDataFrame(files.subList(3, files.size()), Tables.FILES_SCHEMA), Tables.FILES);
   }
 
+  /**
+   * Values of a {@code runs} row with {@code size} columns (the canonical schema or an older, shorter one) of which only
+   * the non-null columns before {@code sweep_id} are set: a run not made by a sweep.
+   */
+  public static Object[] plainRun(int size, String runId) {
+    Object[] v = new Object[size];
+    v[0] = runId;
+    v[1] = Timestamp.valueOf("2026-01-01 00:00:00");
+    for (int i = 2; i < 7; i++) v[i] = "x";
+    v[7] = 0L;
+    v[14] = "cycle_index";
+    v[15] = "{}";
+    return v;
+  }
+
   /** A stand-in SHA-256 (of the text), so every file has a distinct checksum. */
   public static String sha(String text) {
     try {
