@@ -33,8 +33,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "predict", mixinStandardHelpOptions = true,
     description = {"Predict with a saved run, by task:",
-        "  soh: SOH of the lake's discharges (labelled or not) of --cells with the model a tabular sweep saved for "
-            + "--run, to the Delta table soh_predictions and optionally a CSV (--out); prints n and, where labels "
+        "  soh: SOH of the lake's discharges (labelled or not) of --cells with the model a tabular sweep or `train` "
+            + "saved for --run, to the Delta table soh_predictions and optionally a CSV (--out); prints n and, where labels "
             + "exist, MAE and RMSE.",
         "  overheat: score new logs (--input) with a `telemetry train` run: timestamped probabilities, warnings, "
             + "delta-T forecasts and derating advice, to the Delta table telemetry_predictions and a CSV file."})
@@ -52,7 +52,7 @@ final class PredictCommand extends LakeCommand {
   @Option(names = "--task", required = true, paramLabel = "NAME", description = "soh | overheat")
   String task;
 
-  @Option(names = "--run", paramLabel = "ID", description = "soh: a run of a tabular sweep (runs.run_id, required); "
+  @Option(names = "--run", paramLabel = "ID", description = "soh: a run of a tabular sweep or of train (runs.run_id, required); "
       + "overheat: a run of `telemetry train` (default: latest).")
   String run;
 
@@ -85,7 +85,7 @@ final class PredictCommand extends LakeCommand {
   private void soh() throws IOException {
     if (run == null) {
       throw new CycleLakeException(ErrorCode.CONFIG_INVALID, "predict --task soh needs --run ID, a run of a tabular "
-          + "sweep (`cyclelake sql \"select distinct run_id, model, fold from runs where sweep_id is not null\"`)");
+          + "sweep or of train (`cyclelake sql \"select distinct run_id, sweep_id, model, fold from runs\"`)");
     }
     SohPredictJob.Result r = SohPredictJob.run(common.openLake(), common.config(), run,
         cells == null ? List.of() : cells, out, new Progress(System.out));

@@ -41,7 +41,8 @@ import org.apache.spark.sql.types.DataTypes;
 
 /**
  * Trains a model on per-cycle features and evaluates it on each part of a split. Writes one {@code runs} row per part,
- * the predictions to {@code predictions}, and {@code <lake>/_runs/<run_id>/run.json}.
+ * the predictions to {@code predictions}, {@code <lake>/_runs/<run_id>/run.json} and, where the model can be saved as
+ * a {@link io.cyclelake.sweep.SavedRun}, {@code <lake>/_runs/<run_id>/<run_id>.model} (what {@code predict} loads).
  */
 public final class TrainJob {
   private TrainJob() {}
@@ -114,6 +115,12 @@ public final class TrainJob {
           r.getDouble(4), null, null));
     }
     progress.step("recording run " + runId);
+    byte[] saved = fitted.save();
+    if (saved != null) {
+      lake.writeBytes(config.getString("cyclelake.lake.runs-dir") + "/" + runId + "/" + runId + ".model",
+          new io.cyclelake.sweep.SavedRun(runId, fitted.tabularModel(), req.features(), null, saved, Double.NaN)
+              .bytes());
+    }
     String json = runJson(runId, req, cells, metrics, config, lineage.json(cellList));
     String jsonPath = lake.writeText(config.getString("cyclelake.lake.runs-dir") + "/" + runId + "/run.json", json);
     lake.append(lake.spark().createDataFrame(predRows, Tables.PREDICTIONS_SCHEMA), Tables.PREDICTIONS);

@@ -38,6 +38,7 @@ class SohPredictTest {
   static Lake lake;
   static SweepJob.Result sweep;
   static SweepJob.Result unsaved;
+  static io.cyclelake.train.TrainJob.Result train;
 
   @BeforeAll
   static void sweeps() {
@@ -46,13 +47,17 @@ class SohPredictTest {
     SohLake.write(lake, ConfigRender.hash(config, "cyclelake.features"));
     sweep = SweepJob.run(lake, config, Progress.quiet());
     unsaved = SweepJob.run(lake, sweepConfig("nosave", false), Progress.quiet());
+    train = io.cyclelake.train.TrainJob.run(lake, config, new io.cyclelake.train.TrainJob.Request("soh", "xgboost",
+        "chronological", List.of("S01", "S02"), List.of("cycle_index", "voltage_mean_v", "temperature_mean_c",
+        "charge_ica_area_ah"), 3L), Progress.quiet());
   }
 
   static Config sweepConfig(String name, boolean save) {
     return TestSpark.config("sweep.name=" + name, "sweep.split=loco", "split.loco.validation-cells=1",
         "sweep.cells=[S01, S02, S03]", "sweep.save-models=" + save,
         "sweep.features=[cycle_index, ambient_temperature_c, voltage_mean_v, temperature_mean_c, charge_ica_area_ah]",
-        "sweep.models=[{model=ridge, grid{alpha=[1.0]}}, {model=gbt, grid{max-iter=[15]}}]");
+        "sweep.models=[{model=ridge, grid{alpha=[1.0]}}, {model=gbt, grid{max-iter=[15]}}]",
+        "model.xgboost.num-round=20");
   }
 
   /** Runs the CLI; returns the exit code and what it printed (stdout and stderr). */
@@ -153,6 +158,25 @@ class SohPredictTest {
   }
 
   @Test
+  void aTrainRunsSparkXgboostModelPredictsAsItDidInTraining() {
+    Object[] r = cli("predict", "--task", "soh", "--run", train.runId(), "--cells", "S02,S03");
+    assertEquals(0, r[0], (String) r[1]);
+    List<Row> rows = predicted(predictId((String) r[1]));
+    assertEquals(2 * (SohLake.PAIRS + 1), rows.size());
+    Map<String, double[]> trainRows = stored(train.runId());
+    int compared = 0;
+    for (Row x : rows) {
+      double[] s = trainRows.get(x.getAs("cell_id") + "/" + x.getAs("cycle_index"));
+      if (s == null) continue;
+      assertEquals(s[0], x.<Double>getAs("actual"), 1e-12, x.toString());
+      assertEquals(s[1], x.<Double>getAs("predicted"), 1e-12, x.toString());
+      assertNull(x.getAs("lower"), "train runs have no conformal interval");
+      compared++;
+    }
+    assertEquals(SohLake.PAIRS, compared, "S02's labelled discharges, predicted by train with the Spark model");
+  }
+
+  @Test
   void errorsNameTheRunAndUseTheExitCodes() {
     Object[] unknown = cli("predict", "--task", "soh", "--run", "no-such-run");
     assertEquals(3, unknown[0], (String) unknown[1]);
@@ -166,7 +190,7 @@ class SohPredictTest {
     lake.append(TestSpark.get().createDataFrame(List.of(RowFactory.create(v)), Tables.RUNS_SCHEMA), Tables.RUNS);
     Object[] trainRun = cli("predict", "--task", "soh", "--run", "train-run");
     assertEquals(3, trainRun[0], (String) trainRun[1]);
-    assertTrue(((String) trainRun[1]).contains("cyclelake train"), (String) trainRun[1]);
+    assertTrue(((String) trainRun[1]).contains("has no saved model"), (String) trainRun[1]);
 
     // a model trained on a column the lake's discharges do not have
     String runId = sweep.sweepId() + "-s0-f2";

@@ -37,8 +37,9 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * {@code predict --task soh --run ID}: reloads the model a tabular sweep saved for run ID ({@link SavedRun}: feature
- * columns in order, the imputer/scaler fitted on the run's training rows, the model) and predicts the SOH of every
+ * {@code predict --task soh --run ID}: reloads the model a tabular sweep or {@code train} saved for run ID
+ * ({@link SavedRun}: feature columns in order, the imputer/scaler fitted on the run's training rows where the run had
+ * one, the model) and predicts the SOH of every
  * discharge of the chosen cells in the current lake, labelled or not. The rows are built as the run built its own:
  * the run's feature settings hash ({@code runs.feature_config_hash_used}) and its SOH label settings (the run's stored
  * {@code train.soh}), so a discharge the run predicted gets the same prediction again. Writes {@code soh_predictions}
@@ -133,11 +134,6 @@ public final class SohPredictJob {
 
   /** The run's saved model, or an error saying why it has none. */
   static SavedRun savedModel(Lake lake, Config config, Row run, String runId) {
-    if (run.isNullAt(0)) {
-      throw new CycleLakeException(ErrorCode.INPUT_MISSING, "run " + runId + " was made by `cyclelake train`, which "
-          + "saves no model (it records metrics, predictions and run.json); predict with a run of a tabular sweep, "
-          + "which saves each run's model when sweep.save-models = true");
-    }
     if (run.getString(2).startsWith("sequence:")) {
       throw new CycleLakeException(ErrorCode.CONFIG_INVALID, "run " + runId + " is a sequence model (" + run.getString(5)
           + ", inputs " + run.getString(2) + "); predict --task soh scores the tabular runs of a sweep");
@@ -149,10 +145,12 @@ public final class SohPredictJob {
     String runsDir = config.getString("cyclelake.lake.runs-dir");
     Config stored = storedConfig(run);
     if (stored.hasPath("cyclelake.lake.runs-dir")) runsDir = stored.getString("cyclelake.lake.runs-dir");
-    String rel = runsDir + "/" + run.getString(0) + "/" + runId + ".model";
+    boolean train = run.isNullAt(0);
+    String rel = runsDir + "/" + (train ? runId : run.getString(0)) + "/" + runId + ".model";
     byte[] bytes = lake.readBytes(rel).orElseThrow(() -> new CycleLakeException(ErrorCode.INPUT_MISSING, "run "
-        + runId + " has no saved model: " + Lake.inside(lake.root(), rel) + " does not exist (its sweep ran with "
-        + "sweep.save-models = false, or the file was removed)"));
+        + runId + " has no saved model: " + Lake.inside(lake.root(), rel) + " does not exist (" + (train
+        ? "a `train` run made before train saved its model, or the file was removed)"
+        : "its sweep ran with sweep.save-models = false, or the file was removed)")));
     return SavedRun.read(bytes);
   }
 
