@@ -3,29 +3,29 @@ package io.cyclelake.cli;
 import com.typesafe.config.Config;
 import io.cyclelake.errors.CycleLakeException;
 import io.cyclelake.errors.ErrorCode;
+import io.cyclelake.eval.RegressionMetrics;
 import io.cyclelake.ingest.telemetry.TelemetryReader;
 import io.cyclelake.ingest.telemetry.TelemetryReaders;
 import io.cyclelake.jobs.Progress;
 import io.cyclelake.lake.Lake;
+import io.cyclelake.predict.soh.SohPredictJob;
 import io.cyclelake.predict.telemetry.OverheatModel;
 import io.cyclelake.predict.telemetry.OverheatPredictor;
+import io.cyclelake.report.TextTable;
 import io.cyclelake.schema.Tables;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import io.cyclelake.eval.RegressionMetrics;
-import io.cyclelake.predict.soh.SohPredictJob;
-import io.cyclelake.report.TextTable;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import picocli.CommandLine.Command;
@@ -34,8 +34,8 @@ import picocli.CommandLine.Option;
 @Command(name = "predict", mixinStandardHelpOptions = true,
     description = {"Predict with a saved run, by task:",
         "  soh: SOH of the lake's discharges (labelled or not) of --cells with the model a tabular sweep or `train` "
-            + "saved for --run, to the Delta table soh_predictions and optionally a CSV (--out); prints n and, where labels "
-            + "exist, MAE and RMSE.",
+            + "saved for --run, to the Delta table soh_predictions and optionally a CSV (--out); prints n and, "
+            + "where labels exist, MAE and RMSE.",
         "  overheat: score new logs (--input) with a `telemetry train` run: timestamped probabilities, warnings, "
             + "delta-T forecasts and derating advice, to the Delta table telemetry_predictions and a CSV file."})
 final class PredictCommand extends LakeCommand {
@@ -52,8 +52,8 @@ final class PredictCommand extends LakeCommand {
   @Option(names = "--task", required = true, paramLabel = "NAME", description = "soh | overheat")
   String task;
 
-  @Option(names = "--run", paramLabel = "ID", description = "soh: a run of a tabular sweep or of train (runs.run_id, required); "
-      + "overheat: a run of `telemetry train` (default: latest).")
+  @Option(names = "--run", paramLabel = "ID", description = "soh: a run of a tabular sweep or of train (runs.run_id, "
+      + "required); overheat: a run of `telemetry train` (default: latest).")
   String run;
 
   @Option(names = "--cells", split = ",", paramLabel = "ID", description = "soh: cells to predict (default: all).")

@@ -136,7 +136,8 @@ public final class RunLineage {
    * Records the lineage of a sweep's runs: their {@code run_files} rows, and {@code <runsDir>/lineage.json} (git
    * commit, input versions, per run its cells and digest, and every raw file of those cells). Returns the JSON's path.
    */
-  public String recordSweep(Lake lake, String runsDir, String sweepId, Map<String, ? extends Collection<String>> cellsByRun) {
+  public String recordSweep(Lake lake, String runsDir, String sweepId,
+      Map<String, ? extends Collection<String>> cellsByRun) {
     List<Row> rows = new ArrayList<>();
     Set<String> all = new TreeSet<>();
     ObjectNode o = json(List.of());

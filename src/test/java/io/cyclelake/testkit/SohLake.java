@@ -79,8 +79,8 @@ public final class SohLake {
   }
 
   /**
-   * Values of a {@code runs} row with {@code size} columns (the canonical schema or an older, shorter one) of which only
-   * the non-null columns before {@code sweep_id} are set: a run not made by a sweep.
+   * Values of a {@code runs} row with {@code size} columns (the canonical schema or an older, shorter one) of which
+   * only the non-null columns before {@code sweep_id} are set: a run not made by a sweep.
    */
   public static Object[] plainRun(int size, String runId) {
     Object[] v = new Object[size];

@@ -135,8 +135,8 @@ public final class SohPredictJob {
   /** The run's saved model, or an error saying why it has none. */
   static SavedRun savedModel(Lake lake, Config config, Row run, String runId) {
     if (run.getString(2).startsWith("sequence:")) {
-      throw new CycleLakeException(ErrorCode.CONFIG_INVALID, "run " + runId + " is a sequence model (" + run.getString(5)
-          + ", inputs " + run.getString(2) + "); predict --task soh scores the tabular runs of a sweep");
+      throw new CycleLakeException(ErrorCode.CONFIG_INVALID, "run " + runId + " is a sequence model ("
+          + run.getString(5) + ", inputs " + run.getString(2) + "); predict --task soh scores the tabular runs of a sweep");
     }
     if (!"ok".equals(run.getString(1))) {
       throw new CycleLakeException(ErrorCode.INPUT_MISSING, "run " + runId + " failed (" + run.getString(6)
