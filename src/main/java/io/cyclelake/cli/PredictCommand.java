@@ -3,55 +3,117 @@ package io.cyclelake.cli;
 import com.typesafe.config.Config;
 import io.cyclelake.errors.CycleLakeException;
 import io.cyclelake.errors.ErrorCode;
+import io.cyclelake.eval.RegressionMetrics;
 import io.cyclelake.ingest.telemetry.TelemetryReader;
 import io.cyclelake.ingest.telemetry.TelemetryReaders;
 import io.cyclelake.jobs.Progress;
 import io.cyclelake.lake.Lake;
+import io.cyclelake.predict.soh.SohPredictJob;
 import io.cyclelake.predict.telemetry.OverheatModel;
 import io.cyclelake.predict.telemetry.OverheatPredictor;
+import io.cyclelake.report.TextTable;
 import io.cyclelake.schema.Tables;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "predict", mixinStandardHelpOptions = true,
-    description = "Score new logs with a trained run: timestamped probabilities, warnings, delta-T forecasts and "
-        + "derating advice, to the Delta table telemetry_predictions and a CSV file.")
+    description = {"Predict with a saved run, by task:",
+        "  soh: SOH of the lake's discharges (labelled or not) of --cells with the model a tabular sweep or `train` "
+            + "saved for --run, to the Delta table soh_predictions and optionally a CSV (--out); prints n and, "
+            + "where labels exist, MAE and RMSE.",
+        "  overheat: score new logs (--input) with a `telemetry train` run: timestamped probabilities, warnings, "
+            + "delta-T forecasts and derating advice, to the Delta table telemetry_predictions and a CSV file."})
 final class PredictCommand extends LakeCommand {
-  @Option(names = "--task", required = true, paramLabel = "NAME", description = "overheat")
+  /** A prediction task: what `predict --task NAME` runs. */
+  private interface Task {
+    void run(PredictCommand c) throws IOException;
+  }
+
+  /** The tasks by name. */
+  private static final Map<String, Task> TASKS = new TreeMap<>(Map.of(
+      "soh", PredictCommand::soh,
+      "overheat", PredictCommand::overheat));
+
+  @Option(names = "--task", required = true, paramLabel = "NAME", description = "soh | overheat")
   String task;
 
-  @Option(names = "--run", paramLabel = "ID", description = "Run of `telemetry train` (default: latest).")
+  @Option(names = "--run", paramLabel = "ID", description = "soh: a run of a tabular sweep or of train (runs.run_id, "
+      + "required); overheat: a run of `telemetry train` (default: latest).")
   String run;
 
-  @Option(names = "--input", required = true, split = ",", paramLabel = "PATH",
-      description = "Log files or folders (read by --source's reader, default inverter).")
+  @Option(names = "--cells", split = ",", paramLabel = "ID", description = "soh: cells to predict (default: all).")
+  List<String> cells;
+
+  @Option(names = "--input", split = ",", paramLabel = "PATH",
+      description = "overheat (required): log files or folders (read by --source's reader, default inverter).")
   List<Path> input;
 
-  @Option(names = "--source", paramLabel = "NAME", description = "Telemetry reader (default: inverter).")
+  @Option(names = "--source", paramLabel = "NAME", description = "overheat: telemetry reader (default: inverter).")
   String source = "inverter";
 
-  @Option(names = "--out", paramLabel = "FILE", description = "CSV file (default: <report.dir>/predictions-overheat-<run>.csv).")
+  @Option(names = "--out", paramLabel = "FILE", description = "CSV file (soh: none unless given; overheat default: "
+      + "<report.dir>/predictions-overheat-<run>.csv).")
   Path out;
 
   @Override
   int execute() throws IOException {
-    if (!task.equals("overheat")) {
-      throw new CycleLakeException(ErrorCode.UNKNOWN_NAME, "no prediction task named '" + task + "'; known: overheat");
+    Task t = TASKS.get(task);
+    if (t == null) {
+      throw new CycleLakeException(ErrorCode.UNKNOWN_NAME, "no prediction task named '" + task + "'; known: "
+          + String.join(", ", TASKS.keySet()));
     }
     common.printConfig(System.out, "predict");
-    overheat(common, run, input, out, new Progress(System.out), source);
+    t.run(this);
     return 0;
+  }
+
+  private void soh() throws IOException {
+    if (run == null) {
+      throw new CycleLakeException(ErrorCode.CONFIG_INVALID, "predict --task soh needs --run ID, a run of a tabular "
+          + "sweep or of train (`cyclelake sql \"select distinct run_id, sweep_id, model, fold from runs\"`)");
+    }
+    SohPredictJob.Result r = SohPredictJob.run(common.openLake(), common.config(), run,
+        cells == null ? List.of() : cells, out, new Progress(System.out));
+    print(r, System.out);
+  }
+
+  static void print(SohPredictJob.Result r, PrintStream out) {
+    long labelled = r.predictions().stream().filter(p -> p.actual() != null).count();
+    out.printf(Locale.ROOT, "predict %s: run %s (%s), %d discharges (%d labelled, %d unlabelled) appended to %s%s%n",
+        r.predictId(), r.runId(), r.model(), r.predictions().size(), labelled, r.predictions().size() - labelled,
+        Tables.SOH_PREDICTIONS, r.csv() == null ? "" : " and written to " + r.csv());
+    out.println("input table versions: " + r.inputVersions());
+    TextTable t = new TextTable(List.of("cell", "n", "labelled", "mae", "rmse"));
+    r.perCell().forEach((cell, m) -> t.add(Arrays.asList(cell, r.predictions().stream()
+        .filter(p -> p.cell().equals(cell)).count(), m == null ? 0L : m.n(), m == null ? null : m.mae(),
+        m == null ? null : m.rmse())));
+    RegressionMetrics all = r.labelled();
+    t.add(Arrays.asList("*", (long) r.predictions().size(), labelled, all == null ? null : all.mae(),
+        all == null ? null : all.rmse()));
+    t.print(out);
+  }
+
+  private void overheat() throws IOException {
+    if (input == null || input.isEmpty()) {
+      throw new CycleLakeException(ErrorCode.CONFIG_INVALID, "predict --task overheat needs --input PATH (log files "
+          + "or folders)");
+    }
+    overheat(common, run, input, out, new Progress(System.out), source);
   }
 
   static Path overheat(Common common, String run, List<Path> inputs, Path out, Progress progress) throws IOException {

@@ -113,6 +113,24 @@ public final class Lake {
     }
   }
 
+  /**
+   * Reads a small file under the lake root (a saved model); empty when it does not exist.
+   *
+   * @throws CycleLakeException INPUT_MALFORMED naming the path when it exists but cannot be read
+   */
+  public java.util.Optional<byte[]> readBytes(String relative) {
+    Path p = new Path(inside(root, relative));
+    try {
+      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(p)) return java.util.Optional.empty();
+      try (var in = fs.open(p)) {
+        return java.util.Optional.of(in.readAllBytes());
+      }
+    } catch (IOException e) {
+      throw new CycleLakeException(ErrorCode.INPUT_MALFORMED, "cannot read " + p + ": " + e.getMessage(), null, e);
+    }
+  }
+
   /** Applies the canonical schema (names, order, types, nullability and column comments) to {@code rows}. */
   public Dataset<Row> conform(Dataset<Row> rows, StructType schema) {
     return spark.createDataFrame(rows.select(schema.fieldNames()[0], tail(schema.fieldNames())).toJavaRDD(), schema);

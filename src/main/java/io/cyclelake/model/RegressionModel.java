@@ -22,5 +22,18 @@ public interface RegressionModel {
   interface Fitted {
     /** Adds a double column {@code prediction} to rows that have a {@code features} vector. */
     Dataset<Row> predict(Dataset<Row> rows);
+
+    /**
+     * The model as bytes that {@link TabularModel#load} of the plug-in named {@link #tabularModel()} turns into a model
+     * predicting the same from the raw features (NaN = missing), or null when the model cannot be saved so.
+     */
+    default byte[] save() {
+      return null;
+    }
+
+    /** The {@link TabularModel} that loads {@link #save()}'s bytes. */
+    default String tabularModel() {
+      return null;
+    }
   }
 }

@@ -44,6 +44,10 @@ public final class Tables {
   public static final String FOLD_METRICS = "fold_metrics";
   public static final String FEATURE_IMPORTANCE = "feature_importance";
   public static final String LABEL_EXCLUSIONS = "label_exclusions";
+  /** Lineage (issue 5): the raw files behind each run. */
+  public static final String RUN_FILES = "run_files";
+  /** {@code predict --task soh}: SOH predicted by a saved run's model for the lake's discharges. */
+  public static final String SOH_PREDICTIONS = "soh_predictions";
 
   /** One row per measured sample of a charge or discharge operation. Partitioned by {@code cell_id}. */
   public static final StructType TIMESERIES_SCHEMA = new StructType(new StructField[] {
@@ -276,6 +280,22 @@ public final class Tables {
       f("features_version", LongType, true, "Delta version of features_summary the run read"),
       f("feature_config_hash_used", StringType, true, "feature_config_hash of the rows the run read"),
       f("config_hash", StringType, true, "hash of the effective cyclelake configuration"),
+      f("git_commit", StringType, true, "git commit of the code that ran (from the build; '-dirty' appended when the "
+          + "build's working tree had changes; 'unknown' when not built from a git checkout)"),
+      f("input_versions", StringType, true, "Delta version of every lake table the run read, JSON {table: version}"),
+      f("raw_files_digest", StringType, true, "SHA-256 over '<sha256> <path>' lines of the raw files of the run's "
+          + "cells (table run_files lists them); null without a files manifest"),
+  });
+
+  /** Lineage: one row per run and raw file of its cells (from the files manifest at the version the run read). */
+  public static final StructType RUN_FILES_SCHEMA = new StructType(new StructField[] {
+      f("run_id", StringType, false, "run id (runs.run_id)"),
+      f("sweep_id", StringType, true, "sweep of the run (null for `train`)"),
+      f("source", StringType, false, "reader that read the file (files.source)"),
+      f("path", StringType, false, "absolute path of the raw file (files.path)"),
+      f("role", StringType, false, "listing | data (files.role)"),
+      f("status", StringType, false, "ok | failed (files.status when the run read the manifest)"),
+      f("sha256", StringType, false, "SHA-256 of the file's bytes when it was ingested (files.sha256)"),
   });
 
   /** One row per predicted cycle of a run. */
@@ -288,6 +308,22 @@ public final class Tables {
       f("predicted", DoubleType, false, "model output"),
       f("lower", DoubleType, true, "lower bound of the split-conformal interval (null without a validation part)"),
       f("upper", DoubleType, true, "upper bound of the split-conformal interval (null without a validation part)"),
+  });
+
+  /** One row per discharge scored by {@code predict --task soh} (one invocation = one predict_id). */
+  public static final StructType SOH_PREDICTIONS_SCHEMA = new StructType(new StructField[] {
+      f("predict_id", StringType, false, "id of the predict invocation"),
+      f("created_at", TimestampType, false, "when it ran"),
+      f("run_id", StringType, false, "run whose saved model predicted (runs.run_id)"),
+      f("cell_id", StringType, false, "cell identifier"),
+      f("cycle_index", IntegerType, false, "the discharge's operation index"),
+      f("actual", DoubleType, true, "SOH label under the run's train.soh settings (null: the discharge is unlabelled)"),
+      f("predicted", DoubleType, false, "predicted SOH"),
+      f("lower", DoubleType, true, "lower bound of the run's split-conformal interval (null without one)"),
+      f("upper", DoubleType, true, "upper bound of the run's split-conformal interval (null without one)"),
+      f("feature_config_hash", StringType, false, "feature settings of the rows scored (the run's)"),
+      f("input_versions", StringType, false, "Delta version of every lake table read, JSON {table: version}"),
+      f("git_commit", StringType, false, "git commit of the code that predicted (see runs.git_commit)"),
   });
 
   /** One row per sweep run × part × cell (cell_id '*' = all cells of the part). */

@@ -13,6 +13,8 @@ import io.cyclelake.eval.RegressionMetrics;
 import io.cyclelake.internal.Registry;
 import io.cyclelake.jobs.Progress;
 import io.cyclelake.lake.Lake;
+import io.cyclelake.lineage.InputTables;
+import io.cyclelake.lineage.RunLineage;
 import io.cyclelake.model.TabularModel;
 import io.cyclelake.schema.Tables;
 import io.cyclelake.split.Fold;
@@ -84,9 +86,9 @@ public final class SweepJob {
         .withZone(ZoneOffset.UTC).format(Instant.now()) + "-" + UUID.randomUUID().toString().substring(0, 6);
 
     progress.step("sweep " + sweepId + ": labelled rows and " + splitName + " folds");
-    long featuresVersion = lake.exists(Tables.FEATURES_SUMMARY) ? lake.version(Tables.FEATURES_SUMMARY) : -1;
     String featureHash = ConfigRender.hash(config, "cyclelake.features");
-    Collected collected = collect(lake, config, task, sw.getStringList("cells"), features, featureHash);
+    InputTables inputs = new InputTables(lake);
+    Collected collected = collect(inputs, config, task, sw.getStringList("cells"), features, featureHash);
     SweepData data = collected.data();
     collected.report().lines().forEach(progress::say);
     List<Fold> folds = splitter.folds(data.splitRows(), config.getConfig("cyclelake.split." + splitName), seed);
@@ -132,20 +134,25 @@ public final class SweepJob {
     progress.step("recording sweep " + sweepId);
     String configJson = ConfigRender.json(config);
     String configHash = ConfigRender.hash(config, "cyclelake");
+    RunLineage lineage = RunLineage.of(inputs);
     Timestamp now = Timestamp.from(Instant.now());
     List<Row> runRows = new ArrayList<>();
     List<Row> metricRows = new ArrayList<>();
     List<Row> predRows = new ArrayList<>();
     List<Row> impRows = new ArrayList<>();
+    Map<String, TreeSet<String>> cellsByRun = new LinkedHashMap<>();
     String runsDir = config.getString("cyclelake.lake.runs-dir") + "/" + sweepId;
     Map<String, List<TrackedRun.Artifact>> artifacts = new LinkedHashMap<>();
+    String featureList = String.join(",", features);
     for (TaskResult r : results) {
       TaskSpec t = r.spec();
       Fold fold = folds.get(t.foldIndex());
-      String cells = String.join(",", new TreeSet<>(usedCells(data, fold)));
+      TreeSet<String> cells = usedCells(data.cell(), fold);
+      cellsByRun.put(t.runId(), cells);
+      RunInfo info = new RunInfo(task.name(), t, now, splitName, cells, featureList, configJson, sweepId, r.status(),
+          r.error(), r.fitSeconds(), featureHash, configHash, lineage);
       if (!r.status().equals("ok")) {
-        runRows.add(runRow(task.name(), t, now, splitName, cells, "none", null, features, configJson, sweepId, r,
-            featuresVersion, featureHash, configHash));
+        runRows.add(runRow(info, "none", null));
         continue;
       }
       boolean hasInterval = !Double.isNaN(r.halfWidth());
@@ -177,10 +184,7 @@ public final class SweepJob {
           metricRows.add(RowFactory.create(t.runId(), sweepId, t.model(), t.params(), t.foldName(), pe.getKey(),
               ce.getKey(), m.n(), m.mae(), m.rmse(), m.mapePct(), m.r2(), maxErr, m.within3pct(), m.within5pct(),
               level, hasInterval ? (double) covered / a.length : null));
-          if (ce.getKey().equals("*")) {
-            runRows.add(runRow(task.name(), t, now, splitName, cells, pe.getKey(), m, features, configJson, sweepId, r,
-                featuresVersion, featureHash, configHash));
-          }
+          if (ce.getKey().equals("*")) runRows.add(runRow(info, pe.getKey(), m));
         }
       }
       for (int j = 0; j < features.size(); j++) {
@@ -200,6 +204,7 @@ public final class SweepJob {
       lake.append(spark.createDataFrame(impRows, Tables.FEATURE_IMPORTANCE_SCHEMA), Tables.FEATURE_IMPORTANCE);
     }
     collected.report().record(lake, sweepId, now);
+    lineage.recordSweep(lake, runsDir, sweepId, cellsByRun);
     // The runs rows go last: a run listed in `runs` has its predictions and metrics in place.
     lake.append(spark.createDataFrame(runRows, Tables.RUNS_SCHEMA), Tables.RUNS);
     progress.done(runRows.size() + " runs rows, " + metricRows.size() + " fold_metrics rows, " + predRows.size()
@@ -211,19 +216,31 @@ public final class SweepJob {
         (System.nanoTime() - t0) / 1e9, task.name(), collected.report());
   }
 
-  private static Row runRow(String task, TaskSpec t, Timestamp now, String split, String cells, String part, RegressionMetrics m,
-      List<String> features, String configJson, String sweepId, TaskResult r, long featuresVersion,
-      String featureHash, String configHash) {
-    return RowFactory.create(t.runId(), now, task, t.model(), split, cells, part, m == null ? 0L : m.n(),
-        m == null ? null : m.mae(), m == null ? null : m.rmse(), m == null ? null : m.mapePct(),
-        m == null ? null : m.r2(), m == null ? null : m.within3pct(), m == null ? null : m.within5pct(),
-        String.join(",", features), configJson, sweepId, t.foldName(), t.params(), r.status(), r.error(),
-        r.fitSeconds(), featuresVersion, featureHash, configHash);
+  /**
+   * What the {@code runs} rows of one sweep run (tabular or sequence) share; {@code task} is the label task's name.
+   *
+   * @param cells the cells of the fold's used rows
+   * @param features the feature columns, or the sequence inputs, as stored in {@code runs.features}
+   */
+  public record RunInfo(String task, TaskSpec spec, Timestamp createdAt, String split, TreeSet<String> cells,
+      String features, String configJson, String sweepId, String status, String error, double fitSeconds, String featureHash,
+      String configHash, RunLineage lineage) {}
+
+  /** The {@code runs} row of a sweep run's part; {@code m} null for a failed run (part 'none', n = 0). */
+  public static Row runRow(RunInfo i, String part, RegressionMetrics m) {
+    TaskSpec t = i.spec();
+    return i.lineage().runsRow(i.cells(), t.runId(), i.createdAt(), i.task(), t.model(), i.split(),
+        String.join(",", i.cells()), part, m == null ? 0L : m.n(), m == null ? null : m.mae(),
+        m == null ? null : m.rmse(), m == null ? null : m.mapePct(), m == null ? null : m.r2(),
+        m == null ? null : m.within3pct(), m == null ? null : m.within5pct(), i.features(), i.configJson(),
+        i.sweepId(), t.foldName(), t.params(), i.status(), i.error(), i.fitSeconds(),
+        i.lineage().versions().getOrDefault(Tables.FEATURES_SUMMARY, -1L), i.featureHash(), i.configHash());
   }
 
-  private static List<String> usedCells(SweepData data, Fold fold) {
-    List<String> out = new ArrayList<>();
-    for (int i = 0; i < fold.part().length; i++) if (fold.part()[i] != Fold.UNUSED) out.add(data.cell()[i]);
+  /** The cells of a fold's used (train, validation or test) rows; {@code cell} is the cell of each row. */
+  public static TreeSet<String> usedCells(String[] cell, Fold fold) {
+    TreeSet<String> out = new TreeSet<>();
+    for (int i = 0; i < fold.part().length; i++) if (fold.part()[i] != Fold.UNUSED) out.add(cell[i]);
     return out;
   }
 
@@ -360,9 +377,9 @@ public final class SweepJob {
    * report of excluded discharges and censored cells. A cell of {@code cells} without labelled rows is an error
    * unless the task censored it.
    */
-  static Collected collect(Lake lake, Config config, LabelTask task, List<String> cells, List<String> features,
-      String hash) {
-    LabelTask.Labels labels = task.labels(lake, config, cells, hash);
+  static Collected collect(InputTables inputs, Config config, LabelTask task, List<String> cells,
+      List<String> features, String hash) {
+    LabelTask.Labels labels = task.labels(inputs, config, cells, hash);
     LabelReport report = LabelReport.of(task.name(), labels);
     var labelled = labels.rows();
     List<String> have = List.of(labelled.columns());

@@ -3,6 +3,7 @@ package io.cyclelake.train;
 import com.typesafe.config.Config;
 import io.cyclelake.internal.Registry;
 import io.cyclelake.lake.Lake;
+import io.cyclelake.lineage.InputTables;
 import java.io.Serializable;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
@@ -27,7 +28,12 @@ public interface LabelTask {
    *
    * @param config the whole configuration (the task reads its own section, e.g. {@code cyclelake.train.rul})
    */
-  Labels labels(Lake lake, Config config, List<String> cells, String featureHash);
+  Labels labels(InputTables inputs, Config config, List<String> cells, String featureHash);
+
+  /** {@link #labels(InputTables, Config, List, String)} on the latest versions of the lake's tables. */
+  default Labels labels(Lake lake, Config config, List<String> cells, String featureHash) {
+    return labels(new InputTables(lake), config, cells, featureHash);
+  }
 
   /** The registry of tasks. */
   static Registry<LabelTask> registry() {

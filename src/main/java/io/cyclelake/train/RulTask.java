@@ -17,7 +17,7 @@ import static org.apache.spark.sql.functions.when;
 import com.typesafe.config.Config;
 import io.cyclelake.errors.CycleLakeException;
 import io.cyclelake.errors.ErrorCode;
-import io.cyclelake.lake.Lake;
+import io.cyclelake.lineage.InputTables;
 import io.cyclelake.schema.Tables;
 import java.util.ArrayList;
 import java.util.List;
@@ -112,15 +112,15 @@ public final class RulTask implements LabelTask {
   }
 
   @Override
-  public Labels labels(Lake lake, Config config, List<String> cells, String featureHash) {
+  public Labels labels(InputTables inputs, Config config, List<String> cells, String featureHash) {
     Settings s = Settings.of(config.getConfig("cyclelake.train.rul"));
-    Dataset<Row> summary = lake.read(Tables.FEATURES_SUMMARY, "features")
+    Dataset<Row> summary = inputs.read(Tables.FEATURES_SUMMARY, "features")
         .where(col(Tables.FEATURE_HASH).equalTo(featureHash));
     Dataset<Row> rows = summary.where(col("cycle_type").equalTo("discharge"))
         .withColumnRenamed("capacity_counter_ah", "capacity_ah")
         .where(col("capacity_ah").geq(s.minCapacityAh));
     if (!cells.isEmpty()) rows = rows.where(col("cell_id").isin(cells.toArray()));
-    Dataset<Row> tooSmall = SohTask.unlabelledDischarges(lake, cells, featureHash, s.minCapacityAh,
+    Dataset<Row> tooSmall = SohTask.unlabelledDischarges(inputs, cells, featureHash, s.minCapacityAh,
         "train.rul.min-capacity-ah");
 
     rows = history(rows, s.initialCycles, s.historyWindow);
@@ -152,7 +152,7 @@ public final class RulTask implements LabelTask {
     labelled = labelled.withColumn("label", when(after, lit(0.0))
             .otherwise(col("eol_discharge").minus(col("discharge_number")).cast(DataTypes.DoubleType)))
         .drop("eol_discharge", "eol_threshold_ah");
-    return new Labels(TrainJob.withPrecedingCharge(lake, summary, labelled, featureHash), tooSmall.union(afterEol),
+    return new Labels(TrainJob.withPrecedingCharge(inputs, summary, labelled, featureHash), tooSmall.union(afterEol),
         List.copyOf(censored));
   }
 

@@ -5,7 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
 import com.typesafe.config.Config;
-import io.cyclelake.lake.Lake;
+import io.cyclelake.lineage.InputTables;
 import io.cyclelake.schema.Tables;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
@@ -40,11 +40,11 @@ public final class SohTask implements LabelTask {
   }
 
   @Override
-  public Labels labels(Lake lake, Config config, List<String> cells, String featureHash) {
+  public Labels labels(InputTables inputs, Config config, List<String> cells, String featureHash) {
     Config soh = config.getConfig("cyclelake.train.soh");
-    Dataset<Row> rows = TrainJob.sohLabels(lake, soh, cells, featureHash);
+    Dataset<Row> rows = TrainJob.sohLabels(inputs, soh, cells, featureHash);
     double min = soh.getDouble("min-capacity-ah");
-    Dataset<Row> excluded = unlabelledDischarges(lake, cells, featureHash, min, "train.soh.min-capacity-ah");
+    Dataset<Row> excluded = unlabelledDischarges(inputs, cells, featureHash, min, "train.soh.min-capacity-ah");
     return new Labels(rows, excluded, List.of());
   }
 
@@ -52,9 +52,9 @@ public final class SohTask implements LabelTask {
    * Discharges of features_summary at {@code featureHash} (of {@code cells}, empty = all) with no capacity or a
    * capacity below {@code minCapacityAh}, as {@link LabelTask#EXCLUDED_COLUMNS}; {@code key} names the setting.
    */
-  static Dataset<Row> unlabelledDischarges(Lake lake, List<String> cells, String featureHash, double minCapacityAh,
+  static Dataset<Row> unlabelledDischarges(InputTables inputs, List<String> cells, String featureHash, double minCapacityAh,
       String key) {
-    Dataset<Row> d = lake.read(Tables.FEATURES_SUMMARY, "features")
+    Dataset<Row> d = inputs.read(Tables.FEATURES_SUMMARY, "features")
         .where(col(Tables.FEATURE_HASH).equalTo(featureHash).and(col("cycle_type").equalTo("discharge")));
     if (!cells.isEmpty()) d = d.where(col("cell_id").isin(cells.toArray()));
     return d.where(col("capacity_counter_ah").isNull().or(col("capacity_counter_ah").lt(minCapacityAh)))

@@ -15,6 +15,8 @@ import io.cyclelake.eval.RegressionMetrics;
 import io.cyclelake.internal.Registry;
 import io.cyclelake.jobs.Progress;
 import io.cyclelake.lake.Lake;
+import io.cyclelake.lineage.InputTables;
+import io.cyclelake.lineage.RunLineage;
 import io.cyclelake.model.RegressionModel;
 import io.cyclelake.schema.Tables;
 import io.cyclelake.split.Splitter;
@@ -43,7 +45,8 @@ import org.apache.spark.sql.types.DataTypes;
 
 /**
  * Trains a model on per-cycle features and evaluates it on each part of a split. Writes one {@code runs} row per part,
- * the predictions to {@code predictions}, and {@code <lake>/_runs/<run_id>/run.json}.
+ * the predictions to {@code predictions}, {@code <lake>/_runs/<run_id>/run.json} and, where the model can be saved as
+ * a {@link io.cyclelake.sweep.SavedRun}, {@code <lake>/_runs/<run_id>/<run_id>.model} (what {@code predict} loads).
  */
 public final class TrainJob {
   private TrainJob() {}
@@ -63,7 +66,9 @@ public final class TrainJob {
         + "-" + UUID.randomUUID().toString().substring(0, 6);
 
     progress.step("building " + task.name() + " labels and " + req.split() + " split");
-    LabelTask.Labels labels = task.labels(lake, config, req.cells(), ConfigRender.hash(config, "cyclelake.features"));
+    InputTables inputs = new InputTables(lake);
+    String featureHash = ConfigRender.hash(config, "cyclelake.features");
+    LabelTask.Labels labels = task.labels(inputs, config, req.cells(), featureHash);
     LabelReport labelReport = LabelReport.of(task.name(), labels);
     labelReport.lines().forEach(progress::say);
     Dataset<Row> labelled = labels.rows();
@@ -96,15 +101,19 @@ public final class TrainJob {
     progress.done("trained and predicted " + predicted.size() + " cycles");
 
     Map<String, RegressionMetrics> metrics = metricsByPart(predicted);
-    String cells = String.join(",", predicted.stream().map(r -> r.getString(0)).distinct().sorted().toList());
+    List<String> cellList = predicted.stream().map(r -> r.getString(0)).distinct().sorted().toList();
+    String cells = String.join(",", cellList);
     String configJson = ConfigRender.json(config);
+    String configHash = ConfigRender.hash(config, "cyclelake");
+    RunLineage lineage = RunLineage.of(inputs);
     Timestamp now = Timestamp.from(Instant.now());
     List<Row> runRows = new ArrayList<>();
     for (var e : metrics.entrySet()) {
       RegressionMetrics m = e.getValue();
-      runRows.add(RowFactory.create(runId, now, req.task(), req.model(), req.split(), cells, e.getKey(), m.n(),
-          m.mae(), m.rmse(), m.mapePct(), m.r2(), m.within3pct(), m.within5pct(), String.join(",", req.features()),
-          configJson, null, null, null, "ok", null, null, null, null, null));
+      runRows.add(lineage.runsRow(cellList, runId, now, req.task(), req.model(), req.split(), cells, e.getKey(),
+          m.n(), m.mae(), m.rmse(), m.mapePct(), m.r2(), m.within3pct(), m.within5pct(),
+          String.join(",", req.features()), configJson, null, null, null, "ok", null, null,
+          lineage.versions().get(Tables.FEATURES_SUMMARY), featureHash, configHash));
     }
     List<Row> predRows = new ArrayList<>(predicted.size());
     for (Row r : predicted) {
@@ -112,10 +121,17 @@ public final class TrainJob {
           r.getDouble(4), null, null));
     }
     progress.step("recording run " + runId);
-    String json = runJson(runId, req, cells, metrics, config);
+    byte[] saved = fitted.save();
+    if (saved != null) {
+      lake.writeBytes(config.getString("cyclelake.lake.runs-dir") + "/" + runId + "/" + runId + ".model",
+          new io.cyclelake.sweep.SavedRun(runId, fitted.tabularModel(), req.features(), null, saved, Double.NaN)
+              .bytes());
+    }
+    String json = runJson(runId, req, cells, metrics, config, lineage.json(cellList));
     String jsonPath = lake.writeText(config.getString("cyclelake.lake.runs-dir") + "/" + runId + "/run.json", json);
     lake.append(lake.spark().createDataFrame(predRows, Tables.PREDICTIONS_SCHEMA), Tables.PREDICTIONS);
     labelReport.record(lake, runId, now);
+    RunLineage.append(lake, lineage.runFileRows(runId, null, cellList));
     // The runs row goes last: a run listed in `runs` has its predictions and JSON in place.
     lake.append(lake.spark().createDataFrame(runRows, Tables.RUNS_SCHEMA), Tables.RUNS);
     progress.done("wrote runs, predictions and " + jsonPath);
@@ -133,12 +149,13 @@ public final class TrainJob {
    * discharges ({@code initial-median}) or {@code nominal-capacity-ah} ({@code nominal}).
    */
   public static Dataset<Row> sohLabels(Lake lake, Config soh, List<String> cells, String featureHash) {
-    Dataset<Row> summary = lake.read(Tables.FEATURES_SUMMARY, "features")
-        .where(col(Tables.FEATURE_HASH).equalTo(featureHash));
-    Dataset<Row> rows = summary.where(col("cycle_type").equalTo("discharge"))
-        .withColumnRenamed("capacity_counter_ah", "capacity_ah")
-        .where(col("capacity_ah").geq(soh.getDouble("min-capacity-ah")));
-    if (!cells.isEmpty()) rows = rows.where(col("cell_id").isin(cells.toArray()));
+    return sohLabels(new InputTables(lake), soh, cells, featureHash);
+  }
+
+  /** {@link #sohLabels(Lake, Config, List, String)}, reading through {@code inputs} (pinned versions, lineage). */
+  public static Dataset<Row> sohLabels(InputTables inputs, Config soh, List<String> cells, String featureHash) {
+    Dataset<Row> summary = summary(inputs, featureHash);
+    Dataset<Row> rows = dischargesOf(summary, cells).where(col("capacity_ah").geq(soh.getDouble("min-capacity-ah")));
     Column reference = switch (soh.getString("reference")) {
       case "initial" -> first(col("capacity_ah")).over(Window.partitionBy("cell_id").orderBy("cycle_index")
           .rowsBetween(Window.unboundedPreceding(), Window.unboundedFollowing()));
@@ -148,8 +165,30 @@ public final class TrainJob {
           + "'initial-median' or 'nominal', got '" + soh.getString("reference") + "'");
     };
     if (soh.getString("reference").equals("initial-median")) rows = withInitialMedian(rows, initialCycles(soh));
-    return withPrecedingCharge(lake, summary, rows.withColumn("label", col("capacity_ah").divide(reference))
+    return withPrecedingCharge(inputs, summary, rows.withColumn("label", col("capacity_ah").divide(reference))
         .drop("reference_ah"), featureHash);
+  }
+
+  /**
+   * Every discharge of {@code cells} (all cells when empty) with the columns of {@link #sohLabels}: {@code label} is
+   * the SOH label where the discharge is labelled under {@code soh}, null where it is not (no or too small capacity).
+   * What {@code predict --task soh} scores.
+   */
+  public static Dataset<Row> discharges(InputTables inputs, Config soh, List<String> cells, String featureHash) {
+    Dataset<Row> labels = sohLabels(inputs, soh, cells, featureHash).select("cell_id", "cycle_index", "label");
+    Dataset<Row> summary = summary(inputs, featureHash);
+    return withPrecedingCharge(inputs, summary, dischargesOf(summary, cells), featureHash)
+        .join(labels, Lake.CELL_CYCLE, "left");
+  }
+
+  private static Dataset<Row> summary(InputTables inputs, String featureHash) {
+    return inputs.read(Tables.FEATURES_SUMMARY, "features").where(col(Tables.FEATURE_HASH).equalTo(featureHash));
+  }
+
+  private static Dataset<Row> dischargesOf(Dataset<Row> summary, List<String> cells) {
+    Dataset<Row> rows = summary.where(col("cycle_type").equalTo("discharge"))
+        .withColumnRenamed("capacity_counter_ah", "capacity_ah");
+    return cells.isEmpty() ? rows : rows.where(col("cell_id").isin(cells.toArray()));
   }
 
   private static int initialCycles(Config soh) {
@@ -187,11 +226,11 @@ public final class TrainJob {
    * discharge's own capacity is the label; the charge before it is
    * what a model may see before the discharge happens.
    */
-  static Dataset<Row> withPrecedingCharge(Lake lake, Dataset<Row> summary, Dataset<Row> discharges,
+  static Dataset<Row> withPrecedingCharge(InputTables inputs, Dataset<Row> summary, Dataset<Row> discharges,
       String featureHash) {
     Dataset<Row> charges = numericCharge(summary);
-    if (lake.exists(Tables.FEATURES_ICA)) {
-      Dataset<Row> ica = numericCharge(lake.read(Tables.FEATURES_ICA, "features")
+    if (inputs.exists(Tables.FEATURES_ICA)) {
+      Dataset<Row> ica = numericCharge(inputs.read(Tables.FEATURES_ICA, "features")
           .where(col(Tables.FEATURE_HASH).equalTo(featureHash)));
       List<String> have = Arrays.asList(charges.columns());
       ica = ica.drop(Arrays.stream(ica.columns()).filter(c -> have.contains(c) && !KEYS.contains(c))
@@ -248,7 +287,7 @@ public final class TrainJob {
   }
 
   private static String runJson(String runId, Request req, String cells, Map<String, RegressionMetrics> metrics,
-      Config config) {
+      Config config, ObjectNode lineage) {
     ObjectMapper om = new ObjectMapper();
     ObjectNode root = om.createObjectNode();
     root.put("run_id", runId);
@@ -271,6 +310,7 @@ public final class TrainJob {
       p.put("within_3pct", x.within3pct());
       p.put("within_5pct", x.within5pct());
     });
+    root.set("lineage", lineage);
     try {
       root.set("config", om.readTree(ConfigRender.json(config)));
       return om.writerWithDefaultPrettyPrinter().writeValueAsString(root);

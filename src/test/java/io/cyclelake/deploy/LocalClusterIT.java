@@ -197,6 +197,14 @@ class LocalClusterIT {
     Dataset<Row> runs = spark.read().format("delta").load(clusterLake.resolve("runs").toString());
     assertEquals(0, runs.where("status != 'ok'").count(), "failed sweep runs on the cluster");
     assertEquals(5L * 3, runs.select("run_id").distinct().count(), "5 specs x 3 LOCO folds");
+    // lineage: the jar spark-submit ran carries the commit of this build (equal in both lakes, checked above)
+    List<Row> commits = runs.select("git_commit").distinct().collectAsList();
+    assertEquals(1, commits.size(), commits.toString());
+    try {
+      assertEquals(io.cyclelake.testkit.SohLake.buildCommit(), commits.get(0).getString(0));
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
   }
 
   @Test

@@ -9,6 +9,7 @@ import io.cyclelake.config.ConfigRender;
 import io.cyclelake.errors.CycleLakeException;
 import io.cyclelake.errors.ErrorCode;
 import io.cyclelake.lake.Lake;
+import io.cyclelake.lineage.InputTables;
 import io.cyclelake.schema.Tables;
 import io.cyclelake.train.TrainJob;
 import java.util.ArrayList;
@@ -81,14 +82,19 @@ public final class SequenceJob {
       .add("error", DataTypes.StringType);
 
   public static Result collect(Lake lake, Config config, List<String> cells) {
+    return collect(new InputTables(lake), config, cells);
+  }
+
+  /** {@link #collect(Lake, Config, List)}, reading through {@code inputs} (pinned versions, lineage). */
+  public static Result collect(InputTables inputs, Config config, List<String> cells) {
     Settings s = Settings.of(config);
     String featureHash = ConfigRender.hash(config, "cyclelake.features");
-    Dataset<Row> labels = TrainJob.sohLabels(lake, config.getConfig("cyclelake.train.soh"), cells, featureHash)
+    Dataset<Row> labels = TrainJob.sohLabels(inputs, config.getConfig("cyclelake.train.soh"), cells, featureHash)
         .select(col("cell_id"), col("cycle_index"), col("ambient_temperature_c").cast(DataTypes.DoubleType)
             .as("ambient_temperature_c"), col("label"), col("preceding_charge_index"));
     // The sequence is the labelled discharge's own curve, or the curve of the charge before it (which a model has
     // before the discharge happens); a discharge without such a charge gets no samples and is listed as skipped.
-    Dataset<Row> ts = lake.read(Tables.TIMESERIES, "ingest")
+    Dataset<Row> ts = inputs.read(Tables.TIMESERIES, "ingest")
         .where(col("cycle_type").equalTo(s.precedingCharge() ? "charge" : "discharge"));
     if (!cells.isEmpty()) ts = ts.where(col("cell_id").isin(cells.toArray()));
     List<Column> sample = new ArrayList<>(List.of(col("sample_index"), col("time_s")));

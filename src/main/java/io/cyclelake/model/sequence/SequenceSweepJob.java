@@ -8,6 +8,8 @@ import io.cyclelake.eval.RegressionMetrics;
 import io.cyclelake.internal.Registry;
 import io.cyclelake.jobs.Progress;
 import io.cyclelake.lake.Lake;
+import io.cyclelake.lineage.InputTables;
+import io.cyclelake.lineage.RunLineage;
 import io.cyclelake.model.Serialized;
 import io.cyclelake.schema.Tables;
 import io.cyclelake.split.Fold;
@@ -96,7 +98,8 @@ public final class SequenceSweepJob {
     progress.step("sweep " + sweepId + ": " + settings.mode().name().toLowerCase()
         + (settings.precedingCharge() ? " preceding-charge" : " discharge") + " sequences ("
         + settings.channels() + ", " + settings.maxLength() + " steps) and " + splitName + " folds");
-    SequenceJob.Result built = SequenceJob.collect(lake, config, sw.getStringList("cells"));
+    InputTables inputs = new InputTables(lake);
+    SequenceJob.Result built = SequenceJob.collect(inputs, config, sw.getStringList("cells"));
     SequenceSet data = built.set();
     List<Fold> folds = splitter.folds(data.splitRows(), config.getConfig("cyclelake.split." + splitName), seed);
     progress.done(data.size() + " sequences of " + data.splitRows().distinctCells().size() + " cells, "
@@ -137,8 +140,9 @@ public final class SequenceSweepJob {
     String configJson = ConfigRender.json(config);
     String configHash = ConfigRender.hash(config, "cyclelake");
     String featureHash = ConfigRender.hash(config, "cyclelake.features");
-    long featuresVersion = lake.exists(Tables.FEATURES_SUMMARY) ? lake.version(Tables.FEATURES_SUMMARY) : -1;
-    String inputs = "sequence:" + settings.mode().name().toLowerCase() + ":" + settings.maxLength() + ":"
+    RunLineage lineage = RunLineage.of(inputs);
+    Map<String, TreeSet<String>> cellsByRun = new LinkedHashMap<>();
+    String sequenceInputs = "sequence:" + settings.mode().name().toLowerCase() + ":" + settings.maxLength() + ":"
         + String.join("+", settings.channels()) + (settings.precedingCharge() ? ":preceding-charge" : "");
     Timestamp now = Timestamp.from(Instant.now());
     List<Row> runRows = new ArrayList<>();
@@ -150,12 +154,12 @@ public final class SequenceSweepJob {
     for (SequenceTask.Result r : results) {
       TaskSpec t = r.spec();
       Fold fold = folds.get(t.foldIndex());
-      TreeSet<String> used = new TreeSet<>();
-      for (int i = 0; i < fold.part().length; i++) if (fold.part()[i] != Fold.UNUSED) used.add(data.cell()[i]);
-      String cells = String.join(",", used);
+      TreeSet<String> used = SweepJob.usedCells(data.cell(), fold);
+      cellsByRun.put(t.runId(), used);
+      SweepJob.RunInfo info = new SweepJob.RunInfo("soh", t, now, splitName, used, sequenceInputs, configJson, sweepId,
+          r.status(), r.error(), r.fitSeconds(), featureHash, configHash, lineage);
       if (!r.status().equals("ok")) {
-        runRows.add(runRow(t, now, splitName, cells, "none", null, inputs, configJson, sweepId, r, featuresVersion,
-            featureHash, configHash));
+        runRows.add(SweepJob.runRow(info, "none", null));
         continue;
       }
       boolean hasInterval = !Double.isNaN(r.halfWidth());
@@ -187,10 +191,7 @@ public final class SequenceSweepJob {
           metricRows.add(RowFactory.create(t.runId(), sweepId, t.model(), t.params(), t.foldName(), pe.getKey(),
               ce.getKey(), m.n(), m.mae(), m.rmse(), m.mapePct(), m.r2(), maxErr, m.within3pct(), m.within5pct(),
               level, hasInterval ? (double) covered / a.length : null));
-          if (ce.getKey().equals("*")) {
-            runRows.add(runRow(t, now, splitName, cells, pe.getKey(), m, inputs, configJson, sweepId, r,
-                featuresVersion, featureHash, configHash));
-          }
+          if (ce.getKey().equals("*")) runRows.add(SweepJob.runRow(info, pe.getKey(), m));
           // per cell only where the part holds several cells (the "*" row is that cell's otherwise)
           if (ce.getKey().equals("*") || pe.getValue().size() > 2) {
             parts.add(new PartMetrics(t.specIndex(), t.model(), t.params(), t.foldName(), pe.getKey(), ce.getKey(),
@@ -208,6 +209,7 @@ public final class SequenceSweepJob {
     var spark = lake.spark();
     lake.append(spark.createDataFrame(predRows, Tables.PREDICTIONS_SCHEMA), Tables.PREDICTIONS);
     lake.append(spark.createDataFrame(metricRows, Tables.FOLD_METRICS_SCHEMA), Tables.FOLD_METRICS);
+    lineage.recordSweep(lake, runsDir, sweepId, cellsByRun);
     // The runs rows go last: a run listed in `runs` has its predictions and metrics in place.
     lake.append(spark.createDataFrame(runRows, Tables.RUNS_SCHEMA), Tables.RUNS);
     progress.done(runRows.size() + " runs rows, " + metricRows.size() + " fold_metrics rows, " + predRows.size()
@@ -217,16 +219,6 @@ public final class SequenceSweepJob {
     }
     return new Result(sweepId, tasks.size(), errors.size(), errors, parts, summarise(specs, parts, results),
         data.size(), built.skipped().size(), (System.nanoTime() - t0) / 1e9);
-  }
-
-  private static Row runRow(TaskSpec t, Timestamp now, String split, String cells, String part, RegressionMetrics m,
-      String inputs, String configJson, String sweepId, SequenceTask.Result r, long featuresVersion,
-      String featureHash, String configHash) {
-    return RowFactory.create(t.runId(), now, "soh", t.model(), split, cells, part, m == null ? 0L : m.n(),
-        m == null ? null : m.mae(), m == null ? null : m.rmse(), m == null ? null : m.mapePct(),
-        m == null ? null : m.r2(), m == null ? null : m.within3pct(), m == null ? null : m.within5pct(),
-        inputs, configJson, sweepId, t.foldName(), t.params(), r.status(), r.error(), r.fitSeconds(),
-        featuresVersion, featureHash, configHash);
   }
 
   static List<SpecSummary> summarise(List<Spec> specs, List<PartMetrics> parts, List<SequenceTask.Result> results) {

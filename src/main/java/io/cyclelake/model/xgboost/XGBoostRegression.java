@@ -31,6 +31,26 @@ public final class XGBoostRegression implements RegressionModel {
     r.setMissing(Float.NaN);
     r.setVerbosity(s.getInt("verbosity"));
     XGBoostRegressionModel m = r.fit(train);
-    return rows -> m.transform(rows);
+    return new Fitted() {
+      @Override
+      public Dataset<Row> predict(Dataset<Row> rows) {
+        return m.transform(rows);
+      }
+
+      /** The booster, which {@link XGBoostTabular#load} reads (the same trees; NaN is missing in both). */
+      @Override
+      public byte[] save() {
+        try {
+          return m.nativeBooster().toByteArray();
+        } catch (ml.dmlc.xgboost4j.java.XGBoostError e) {
+          throw new IllegalStateException("cannot serialise the xgboost booster: " + e.getMessage(), e);
+        }
+      }
+
+      @Override
+      public String tabularModel() {
+        return "xgboost";
+      }
+    };
   }
 }

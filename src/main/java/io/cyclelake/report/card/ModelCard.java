@@ -100,10 +100,17 @@ public final class ModelCard {
       Map<String, Object[]> cycles, List<Row> files, long filesVersion) {
 
     public static SweepRows read(Lake lake, String sweepId) {
-      List<Row> runs = lake.read(Tables.RUNS, "sweep").where(col("sweep_id").equalTo(sweepId))
-          .select("run_id", "created_at", "task", "model", "split", "part", "features", "config", "fold", "params",
-              "status", "error", "features_version", "feature_config_hash_used", "config_hash")
-          .orderBy("run_id").collectAsList();
+      var runsTable = lake.read(Tables.RUNS, "sweep");
+      List<String> have = Arrays.asList(runsTable.columns());
+      List<org.apache.spark.sql.Column> cols = new ArrayList<>();
+      for (String c : List.of("run_id", "created_at", "task", "model", "split", "part", "features", "config", "fold",
+          "params", "status", "error", "features_version", "feature_config_hash_used", "config_hash", "git_commit",
+          "input_versions")) {
+        // lineage columns are null in runs written before they existed
+        cols.add(have.contains(c) ? col(c) : org.apache.spark.sql.functions.lit(null).cast("string").as(c));
+      }
+      List<Row> runs = runsTable.where(col("sweep_id").equalTo(sweepId)).select(cols.toArray(
+          org.apache.spark.sql.Column[]::new)).orderBy("run_id").collectAsList();
       if (runs.isEmpty()) specs(lake, sweepId);
       List<Row> fm = lake.read(Tables.FOLD_METRICS, "sweep").where(col("sweep_id").equalTo(sweepId))
           .select("run_id", "fold", "part", "cell_id", "n", "mae", "rmse", "r2", "max_error", "within_5pct",
@@ -237,6 +244,8 @@ public final class ModelCard {
     t.add(Arrays.asList("seed (train.seed)", at(config, "train.seed")));
     t.add(Arrays.asList("interval level (sweep.interval-level)", at(config, "sweep.interval-level")));
     t.add(Arrays.asList("config_hash", head.get(14)));
+    t.add(Arrays.asList("git commit of the code (runs.git_commit)", head.isNullAt(15) ? "not recorded"
+        : head.get(15)));
     s.table("card-model", List.of("setting", "value"), t);
   }
 
@@ -302,7 +311,8 @@ public final class ModelCard {
     });
     s.text("Table versions: features_summary version " + head.get(12) + ", feature_config_hash " + head.get(13)
         + "; those feature rows were computed from timeseries version(s) " + String.join(", ", ts.stream()
-        .map(String::valueOf).toList()) + ".");
+        .map(String::valueOf).toList()) + "." + (head.isNullAt(16) ? "" : " Every input table the runs read, at "
+        + "its Delta version (runs.input_versions): " + head.getString(16) + "."));
     TreeSet<String> cells = new TreeSet<>();
     preds.forEach(p -> cells.add(p.cell()));
     if (all.filesVersion() >= 0) {

@@ -152,7 +152,7 @@ public class SequenceSweepJobTest {
   }
 
   @Test
-  void locoSweepTrainsInSparkTasksAndRecordsFoldMetrics() {
+  void locoSweepTrainsInSparkTasksAndRecordsFoldMetrics() throws java.io.IOException {
     SequenceSweepJob.Result r = SequenceSweepJob.run(lake, config, Progress.quiet());
     assertEquals(6, r.tasks());
     assertEquals(3, r.failed());
@@ -166,6 +166,14 @@ public class SequenceSweepJobTest {
     assertEquals(3, tests.size());
     long predicted = lake.read(Tables.PREDICTIONS, "test").where("run_id like '" + r.sweepId() + "-s0-%'").count();
     assertEquals(3 * 28, predicted, "every used sequence of every ok fold is predicted");
+    // lineage: the commit the build wrote, and the versions of the two tables the sweep read (no ICA, no manifest)
+    String versions = "{\"features_summary\":" + lake.version(Tables.FEATURES_SUMMARY) + ",\"timeseries\":"
+        + lake.version(Tables.TIMESERIES) + "}";
+    for (Row x : runs) {
+      assertEquals(io.cyclelake.testkit.SohLake.buildCommit(), x.getAs("git_commit"));
+      assertEquals(versions, x.getAs("input_versions"));
+      assertTrue(x.isNullAt(x.fieldIndex("raw_files_digest")), "no files manifest in this lake");
+    }
     SequenceSweepJob.SpecSummary s0 = r.specs().get(0);
     assertEquals(3, s0.folds());
     assertEquals(0, s0.failed());
