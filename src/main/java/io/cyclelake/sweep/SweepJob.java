@@ -172,8 +172,8 @@ public final class SweepJob {
               ce.getKey(), m.n(), m.mae(), m.rmse(), m.mapePct(), m.r2(), maxErr, m.within3pct(), m.within5pct(),
               level, hasInterval ? (double) covered / a.length : null));
           if (ce.getKey().equals("*")) {
-            runRows.add(runRow(task.name(), t, now, splitName, cells, pe.getKey(), m, features, configJson, sweepId, r,
-                featuresVersion, featureHash, configHash));
+            runRows.add(runRow(task.name(), t, now, splitName, cells, pe.getKey(), m, features, configJson, sweepId,
+                r, featuresVersion, featureHash, configHash));
           }
         }
       }
@@ -201,8 +201,8 @@ public final class SweepJob {
         (System.nanoTime() - t0) / 1e9, task.name(), collected.report());
   }
 
-  private static Row runRow(String task, TaskSpec t, Timestamp now, String split, String cells, String part, RegressionMetrics m,
-      List<String> features, String configJson, String sweepId, TaskResult r, long featuresVersion,
+  private static Row runRow(String task, TaskSpec t, Timestamp now, String split, String cells, String part,
+      RegressionMetrics m, List<String> features, String configJson, String sweepId, TaskResult r, long featuresVersion,
       String featureHash, String configHash) {
     return RowFactory.create(t.runId(), now, task, t.model(), split, cells, part, m == null ? 0L : m.n(),
         m == null ? null : m.mae(), m == null ? null : m.rmse(), m == null ? null : m.mapePct(),
