@@ -223,8 +223,8 @@ public final class SweepJob {
    * @param features the feature columns, or the sequence inputs, as stored in {@code runs.features}
    */
   public record RunInfo(String task, TaskSpec spec, Timestamp createdAt, String split, TreeSet<String> cells,
-      String features, String configJson, String sweepId, String status, String error, double fitSeconds, String featureHash,
-      String configHash, RunLineage lineage) {}
+      String features, String configJson, String sweepId, String status, String error, double fitSeconds,
+      String featureHash, String configHash, RunLineage lineage) {}
 
   /** The {@code runs} row of a sweep run's part; {@code m} null for a failed run (part 'none', n = 0). */
   public static Row runRow(RunInfo i, String part, RegressionMetrics m) {

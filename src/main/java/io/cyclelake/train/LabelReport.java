@@ -11,8 +11,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
 /**
- * What a label task left out, on the driver: the excluded discharges and the censored cells of {@link LabelTask.Labels},
- * as printed lines and as rows of {@code label_exclusions}.
+ * What a label task left out, on the driver: the excluded discharges and the censored cells of
+ * {@link LabelTask.Labels}, as printed lines and as rows of {@code label_exclusions}.
  *
  * @param excluded rows of {@link LabelTask#EXCLUDED_COLUMNS}, ordered by cell and cycle
  */

@@ -451,7 +451,8 @@ public final class ModelCard {
         + " training cells, from the features listed above computed with feature_config_hash " + head.get(13)
         + ", for comparing models and cells in research.");
     s.text("Out of scope: ambient temperatures outside " + Html.format(tMin) + " – " + Html.format(tMax)
-        + " °C (the range seen in training); " + label(head) + " below " + Html.format(yMin) + " or above " + Html.format(yMax)
+        + " °C (the range seen in training); " + label(head) + " below " + Html.format(yMin) + " or above "
+        + Html.format(yMax)
         + " (the labels seen in training); other chemistries, formats, protocols or sources than the training "
         + "cells'; features computed with other settings. The intervals are calibrated on each fold's validation "
         + "cells: where coverage above is below the nominal level they are too narrow. Not validated for "
