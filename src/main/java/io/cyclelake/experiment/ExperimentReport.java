@@ -277,11 +277,13 @@ public final class ExperimentReport {
       String pageLink) {
     StringBuilder b = new StringBuilder();
     b.append("`").append(command).append("` · commit `").append(run.gitCommit()).append("` · ")
-        .append(run.started().toString(), 0, 10).append(" · ").append(String.format(Locale.ROOT, "%.0f s", run.seconds()))
+        .append(run.started().toString(), 0, 10).append(" · ")
+        .append(String.format(Locale.ROOT, "%.0f s", run.seconds()))
         .append(" · [full results](").append(pageLink).append(")\n\n");
     for (TargetOutcome o : targets(e, specs)) b.append("- Target ").append(o.describe()).append('\n');
     if (!e.targets().isEmpty()) b.append('\n');
-    b.append("| step | model | settings | folds | MAE ± sd | RMSE | R² | ±5 % | coverage |\n|---|---|---|---|---|---|---|---|---|\n");
+    b.append("| step | model | settings | folds | MAE ± sd | RMSE | R² | ±5 % | coverage |\n")
+        .append("|---|---|---|---|---|---|---|---|---|\n");
     for (Spec s : specs) {
       if (!s.byPart().containsKey("test")) continue;
       b.append("| ").append(s.step()).append(" | ").append(s.model()).append(" | ")
