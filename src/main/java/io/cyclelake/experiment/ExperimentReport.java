@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import io.cyclelake.eval.FoldStats;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -43,20 +44,11 @@ public final class ExperimentReport {
       Map<String, List<double[]>> byPart, List<String> folds, List<Double> coverage, double level) {
     /** Mean over folds of metric {@code m} (index in {@link #METRICS}) on {@code part}; NaN when absent. */
     public double mean(String part, int m) {
-      return ExperimentReport.mean(values(part, m));
+      return FoldStats.mean(values(part, m));
     }
 
     public double sd(String part, int m) {
-      List<Double> v = values(part, m);
-      double mu = ExperimentReport.mean(v);
-      double s = 0;
-      int n = 0;
-      for (double x : v) {
-        if (Double.isNaN(x)) continue;
-        s += (x - mu) * (x - mu);
-        n++;
-      }
-      return n < 2 ? Double.NaN : Math.sqrt(s / (n - 1));
+      return FoldStats.sd(values(part, m));
     }
 
     List<Double> values(String part, int m) {
@@ -261,7 +253,7 @@ public final class ExperimentReport {
           : s.settings(), s.byPart().get(part).size(), fmt(s.mean(part, 0)), withSd ? fmt(s.sd(part, 0)) : "",
           fmt(s.mean(part, 1)), fmt(s.mean(part, 2)), fmt(s.mean(part, 3)), fmt(s.mean(part, 4)),
           fmt(s.mean(part, 5))));
-      double cov = mean(s.coverage());
+      double cov = FoldStats.mean(s.coverage());
       r.add(part.equals("test") && !Double.isNaN(cov) ? fmt(cov) + " (" + fmt(s.level()) + ")" : "–");
       rows.add(r);
     }
@@ -291,7 +283,7 @@ public final class ExperimentReport {
           .append(s.byPart().get("test").size()).append(" | ").append(fmt(s.mean("test", 0))).append(" ± ")
           .append(fmt(s.sd("test", 0))).append(" | ").append(fmt(s.mean("test", 1))).append(" | ")
           .append(fmt(s.mean("test", 3))).append(" | ").append(fmt(s.mean("test", 5))).append(" | ")
-          .append(fmt(mean(s.coverage()))).append(" |\n");
+          .append(fmt(FoldStats.mean(s.coverage()))).append(" |\n");
     }
     for (Experiment.Documented d : e.documented()) {
       if (!d.part().equals("test")) continue;
@@ -330,16 +322,6 @@ public final class ExperimentReport {
     }
   }
 
-  static double mean(List<Double> v) {
-    double s = 0;
-    int n = 0;
-    for (double x : v) {
-      if (Double.isNaN(x)) continue;
-      s += x;
-      n++;
-    }
-    return n == 0 ? Double.NaN : s / n;
-  }
 
   static String fmt(double v) {
     if (Double.isNaN(v)) return "–";

@@ -31,6 +31,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import io.cyclelake.eval.FoldStats;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -276,35 +277,13 @@ public final class SweepJob {
         r2.add(m.r2());
         if (!Double.isNaN(r.halfWidth())) cov.add((double) covered / ap.size());
       }
-      out.add(new SpecSummary(s.index, s.model, s.params, n, failed, mean(mae), sd(mae), mean(rmse), mean(r2),
-          mean(cov)));
+      out.add(new SpecSummary(s.index, s.model, s.params, n, failed, FoldStats.mean(mae), FoldStats.sd(mae), FoldStats.mean(rmse), FoldStats.mean(r2),
+          FoldStats.mean(cov)));
     }
     return out;
   }
 
-  static double mean(List<Double> v) {
-    double s = 0;
-    int n = 0;
-    for (double x : v) {
-      if (Double.isNaN(x)) continue;
-      s += x;
-      n++;
-    }
-    return n == 0 ? Double.NaN : s / n;
-  }
 
-  /** Sample standard deviation (n − 1); NaN for fewer than two values. */
-  static double sd(List<Double> v) {
-    double m = mean(v);
-    double s = 0;
-    int n = 0;
-    for (double x : v) {
-      if (Double.isNaN(x)) continue;
-      s += (x - m) * (x - m);
-      n++;
-    }
-    return n < 2 ? Double.NaN : Math.sqrt(s / (n - 1));
-  }
 
   /** One model with one grid point. */
   public record Spec(int index, String model, String params) {}

@@ -28,6 +28,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import io.cyclelake.eval.FoldStats;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -242,32 +243,11 @@ public final class SequenceSweepJob {
         n++;
         if (!r.status().equals("ok")) failed++;
       }
-      out.add(new SpecSummary(s.index(), s.model(), s.params(), n, failed, mean(mae), sd(mae), mean(rmse), mean(r2)));
+      out.add(new SpecSummary(s.index(), s.model(), s.params(), n, failed, FoldStats.mean(mae), FoldStats.sd(mae), FoldStats.mean(rmse), FoldStats.mean(r2)));
     }
     return out;
   }
 
-  static double mean(List<Double> v) {
-    double s = 0;
-    int n = 0;
-    for (double x : v) {
-      if (Double.isNaN(x)) continue;
-      s += x;
-      n++;
-    }
-    return n == 0 ? Double.NaN : s / n;
-  }
 
-  static double sd(List<Double> v) {
-    double m = mean(v);
-    double s = 0;
-    int n = 0;
-    for (double x : v) {
-      if (Double.isNaN(x)) continue;
-      s += (x - m) * (x - m);
-      n++;
-    }
-    return n < 2 ? Double.NaN : Math.sqrt(s / (n - 1));
-  }
 
 }
