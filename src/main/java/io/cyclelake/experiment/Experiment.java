@@ -18,8 +18,12 @@ public record Experiment(String name, String title, String question, List<Input>
   /** Raw files to ingest: a reader, a folder (relative paths resolve against the CycleLake home) and cells. */
   public record Input(String source, Path input, List<String> cells) {}
 
-  /** One sweep: config files (relative to the home) and overrides, layered over the experiment file. */
-  public record Step(String name, List<Path> conf, List<String> set) {}
+  /**
+   * One sweep: config files (relative to the home) and overrides, layered over the experiment file. A
+   * {@code reference} step (e.g. an upper bound that sees what a real model may not) is shown but not judged against
+   * the targets.
+   */
+  public record Step(String name, List<Path> conf, List<String> set, boolean reference) {}
 
   /** A published figure shown beside the results (metrics NaN where not published). */
   public record Documented(String name, String part, double mae, double rmse, double r2) {}
@@ -54,7 +58,8 @@ public record Experiment(String name, String title, String question, List<Input>
       require(s, file, "steps", "name");
       List<Path> conf = new ArrayList<>();
       if (s.hasPath("conf")) s.getStringList("conf").forEach(c -> conf.add(home.resolve(c).normalize()));
-      steps.add(new Step(s.getString("name"), conf, s.hasPath("set") ? s.getStringList("set") : List.of()));
+      steps.add(new Step(s.getString("name"), conf, s.hasPath("set") ? s.getStringList("set") : List.of(),
+          s.hasPath("reference") && s.getBoolean("reference")));
     }
     if (steps.isEmpty()) {
       throw invalid(file, "cyclelake.experiment.steps is empty: list at least one { name, conf = [...], set = [...] }");

@@ -134,7 +134,7 @@ public final class ExperimentReport {
     return a.equals(b);
   }
 
-  /** For each target, the spec with the best mean of its metric on its part. */
+  /** For each target, the spec with the best mean of its metric on its part, reference steps left out. */
   public static List<TargetOutcome> targets(Experiment e, List<Spec> specs) {
     List<TargetOutcome> out = new ArrayList<>();
     for (Experiment.Target t : e.targets()) {
@@ -142,6 +142,7 @@ public final class ExperimentReport {
       Spec best = null;
       double bestValue = Double.NaN;
       for (Spec s : specs) {
+        if (e.steps().stream().anyMatch(x -> x.reference() && x.name().equals(s.step()))) continue;
         double v = s.mean(t.part(), m);
         if (Double.isNaN(v)) continue;
         if (best == null || (t.atMost() ? v < bestValue : v > bestValue)) {

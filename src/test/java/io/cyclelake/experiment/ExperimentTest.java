@@ -28,7 +28,8 @@ class ExperimentTest {
   @Test
   void readsDataStepsDocumentedFiguresAndTargetsWithPathsAgainstTheHome() {
     Experiment e = Experiment.from(parse("name = x, data = [{ source = nasa, input = \"../raw\", cells = [B1] }], "
-        + "steps = [{ name = a, conf = [\"conf/sweeps/s.conf\"], set = [\"sweep.split = loco\"] }, { name = b }], "
+        + "steps = [{ name = a, conf = [\"conf/sweeps/s.conf\"], set = [\"sweep.split = loco\"] }, "
+        + "{ name = b, reference = true }], "
         + "documented = [{ name = seed, part = test, r2 = -2.2 }], "
         + "targets = [{ metric = r2, at-least = 0.95 }, { metric = mae, part = validation, at-most = 0.005 }]"),
         dir.resolve("x.conf"), dir.resolve("home"));
@@ -38,6 +39,7 @@ class ExperimentTest {
     assertEquals(List.of(dir.resolve("home/conf/sweeps/s.conf")), e.steps().get(0).conf());
     assertEquals(List.of("sweep.split = loco"), e.steps().get(0).set());
     assertEquals(List.of(), e.steps().get(1).conf());
+    assertTrue(e.steps().get(1).reference() && !e.steps().get(0).reference());
     assertEquals(-2.2, e.documented().get(0).r2());
     assertTrue(Double.isNaN(e.documented().get(0).mae()));
     assertEquals("test r2 ≥ 0.95", e.targets().get(0).describe());
@@ -87,5 +89,24 @@ class ExperimentTest {
     assertEquals(1, text.split("second table", -1).length - 1, text);
     assertTrue(text.indexOf("second table") < text.indexOf("Reading: the dummy wins.")
         && text.indexOf("Reading: the dummy wins.") < text.indexOf("## y"), text);
+  }
+
+  private static ExperimentReport.Spec spec(String step, String model, double... maeByFold) {
+    List<double[]> folds = new java.util.ArrayList<>();
+    for (double m : maeByFold) folds.add(new double[] {m, m, Double.NaN, Double.NaN, Double.NaN, Double.NaN});
+    return new ExperimentReport.Spec(step, "sw", 0, model, "", java.util.Map.of("test", folds), List.of(), List.of(),
+        0.9);
+  }
+
+  @Test
+  void targetsTakeTheBestMeanOverFoldsAndLeaveReferenceStepsOut() {
+    Experiment e = Experiment.from(parse("name = x, steps = [{ name = a }, { name = ref, reference = true }], "
+        + "targets = [{ metric = mae, at-most = 0.02 }]"), dir.resolve("x.conf"), dir);
+    List<ExperimentReport.TargetOutcome> o = ExperimentReport.targets(e, List.of(spec("a", "ridge", 0.01, 0.05),
+        spec("a", "xgboost", 0.02, 0.03), spec("ref", "oracle", 0.0, 0.0)));
+    assertEquals("xgboost", o.get(0).best().model(), "mean 0.025 beats 0.03; the reference's 0 does not count");
+    assertEquals(0.025, o.get(0).value(), 1e-15);
+    assertFalse(o.get(0).met());
+    assertEquals("test mae ≤ 0.02: best 0.0250 by a / xgboost — missed by 0.0050", o.get(0).describe());
   }
 }
