@@ -114,7 +114,8 @@ final class ExperimentCommand extends LakeCommand {
     }
     List<Path> baseConfs = List.copyOf(common.confFiles);
     List<String> baseSets = List.copyOf(common.sets);
-    String commit = gitCommit(home);
+    String commit = gitCommit(home, config.getString("cyclelake.experiment-results.dir"),
+        config.getString("cyclelake.experiment-results.index"));
     ExperimentJob.Result run = ExperimentJob.run(lake, e, (confs, sets) -> {
       List<Path> files = new ArrayList<>(baseConfs.subList(0, 1));
       files.addAll(confs);
@@ -154,12 +155,17 @@ final class ExperimentCommand extends LakeCommand {
     }
   }
 
-  /** The checked-out commit of the CycleLake home, "-dirty" when it has changes, or "unknown" without git. */
-  static String gitCommit(Path home) {
+  /**
+   * The checked-out commit of the CycleLake home, "-dirty" when it has changes other than in {@code ignored} (the
+   * results this command writes itself), or "unknown" without git.
+   */
+  static String gitCommit(Path home, String... ignored) {
     try {
       String head = git(home, "rev-parse", "HEAD");
       if (head == null) return "unknown";
-      String status = git(home, "status", "--porcelain", "--untracked-files=no");
+      List<String> args = new ArrayList<>(List.of("status", "--porcelain", "--untracked-files=no", "--", "."));
+      for (String i : ignored) if (!i.isBlank()) args.add(":(exclude)" + i);
+      String status = git(home, args.toArray(String[]::new));
       return head + (status == null || status.isEmpty() ? "" : "-dirty");
     } catch (IOException | InterruptedException ex) {
       if (ex instanceof InterruptedException) Thread.currentThread().interrupt();
