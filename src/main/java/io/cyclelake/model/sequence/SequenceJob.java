@@ -102,8 +102,8 @@ public final class SequenceJob {
     String key = s.precedingCharge() ? "preceding_charge_index" : "cycle_index";
     Dataset<Row> samples = ts.select(col("cell_id"), col("cycle_index").as(key),
         struct(sample.toArray(Column[]::new)).as("sample"));
-    Dataset<Row> grouped = labels.drop(s.precedingCharge() ? "none" : "preceding_charge_index")
-        .join(samples, Lake.keys("cell_id", key), "left")
+    Dataset<Row> keyed = s.precedingCharge() ? labels : labels.drop("preceding_charge_index");
+    Dataset<Row> grouped = keyed.join(samples, Lake.keys("cell_id", key), "left")
         .groupBy("cell_id", "cycle_index", "ambient_temperature_c", "label")
         .agg(collect_list(col("sample")).as("samples"));
     int channels = s.channels().size();
