@@ -17,7 +17,7 @@ final class TrainCommand extends LakeCommand {
   @Option(names = "--task", paramLabel = "NAME", description = "Label task: soh | rul (default: cyclelake.train.task).")
   String task;
 
-  @Option(names = "--model", paramLabel = "NAME", description = "xgboost (default: cyclelake.train.model).")
+  @Option(names = "--model", paramLabel = "NAME", description = "xgboost | mllib-random-forest | mllib-gbt (default: cyclelake.train.model).")
   String model;
 
   @Option(names = "--split", paramLabel = "NAME", description = "chronological (default: cyclelake.train.split).")

@@ -31,8 +31,24 @@ public interface RegressionModel {
       return null;
     }
 
-    /** The {@link TabularModel} that loads {@link #save()}'s bytes. */
+    /** The {@link TabularModel} that loads {@link #save()}'s bytes (or {@link #sparkFitted()}'s directory). */
     default String tabularModel() {
+      return null;
+    }
+
+    /**
+     * The imputer/scaler fitted on the training rows that turns raw features into the inputs of
+     * {@link #sparkFitted()}; null when the model takes the raw features.
+     */
+    default Preprocessor preprocessor() {
+      return null;
+    }
+
+    /**
+     * For a model that fits with Spark MLlib ({@link SparkTabularModel}): the fitted model on preprocessed inputs,
+     * which a run saves as a directory; null for models saved as bytes by {@link #save()}.
+     */
+    default SparkTabularModel.SparkFitted sparkFitted() {
       return null;
     }
   }

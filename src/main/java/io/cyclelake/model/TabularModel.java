@@ -12,6 +12,14 @@ public interface TabularModel {
   String name();
 
   /**
+   * True when {@link #fit} runs Spark jobs (Spark MLlib, a {@link SparkTabularModel}) and so needs the driver's
+   * SparkSession: a sweep fits such specs from the driver as distributed fits instead of inside a task.
+   */
+  default boolean fitsWithSpark() {
+    return false;
+  }
+
+  /**
    * @param x training rows × features, no NaN
    * @param y training labels
    * @param xVal validation rows (early stopping where the model supports it), or {@code null}

@@ -4,22 +4,38 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.cyclelake.internal.Registry;
 import io.cyclelake.model.Preprocessor;
+import io.cyclelake.model.SparkTabularModel;
 import io.cyclelake.model.TabularModel;
 import io.cyclelake.split.Fold;
 import java.util.Arrays;
+import java.util.function.BiConsumer;
 
 /**
- * Fits one spec on one fold, plain Java, inside a Spark task: the preprocessor is fitted on the fold's training rows
- * only, the model on those rows (validation rows for early stopping), then every used row is predicted and the
- * split-conformal half-width is taken from the validation residuals. Any exception becomes a failed result.
+ * Fits one spec on one fold: the preprocessor is fitted on the fold's training rows only, the model on those rows
+ * (validation rows for early stopping), then every used row is predicted and the split-conformal half-width is taken
+ * from the validation residuals. Any exception becomes a failed result. Plain-Java models run inside a Spark task; a
+ * model that fits with Spark ({@link TabularModel#fitsWithSpark()}) runs on the driver, its fit a Spark job.
  */
 public final class FoldRunner {
   private FoldRunner() {}
 
+  /** Inside a Spark task: the model's bytes travel back in the result. */
   public static TaskResult run(SweepData data, Fold fold, TaskSpec spec) {
+    return run(data, fold, spec, null);
+  }
+
+  /**
+   * @param keep on the driver: receives (run id, fitted model) of a model fitted by Spark, which is saved as a
+   *     directory rather than bytes (its result's {@code model} is null); null inside a task
+   */
+  public static TaskResult run(SweepData data, Fold fold, TaskSpec spec,
+      BiConsumer<String, SparkTabularModel.SparkFitted> keep) {
     long t0 = System.nanoTime();
     try {
       TabularModel model = Registry.load(TabularModel.class, TabularModel::name, "model").get(spec.model());
+      if (model.fitsWithSpark() && keep == null) {
+        throw new IllegalStateException(spec.model() + " fits with Spark and runs from the driver, not in a task");
+      }
       Config params = ConfigFactory.parseString(spec.params());
       int[] tr = fold.rows(Fold.TRAIN);
       int[] va = fold.rows(Fold.VALIDATION);
@@ -40,8 +56,14 @@ public final class FoldRunner {
         for (int k = 0; k < va.length; k++) res[k] = Math.abs(data.y()[va[k]] - pv[k]);
         half = conformalHalfWidth(res, spec.intervalLevel());
       }
+      byte[] saved = null;
+      if (fitted instanceof SparkTabularModel.SparkFitted s) {
+        keep.accept(spec.runId(), s);
+      } else {
+        saved = fitted.save();
+      }
       return new TaskResult(spec, "ok", null, (System.nanoTime() - t0) / 1e9, fitted.describe(), used, pred, half,
-          fitted.importance(), fitted.importanceKind(), fitted.save(), pre);
+          fitted.importance(), fitted.importanceKind(), saved, pre);
     } catch (Exception | StackOverflowError e) {
       return TaskResult.failed(spec, e, (System.nanoTime() - t0) / 1e9);
     }

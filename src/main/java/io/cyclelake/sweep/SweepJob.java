@@ -15,6 +15,7 @@ import io.cyclelake.jobs.Progress;
 import io.cyclelake.lake.Lake;
 import io.cyclelake.lineage.InputTables;
 import io.cyclelake.lineage.RunLineage;
+import io.cyclelake.model.SparkTabularModel;
 import io.cyclelake.model.TabularModel;
 import io.cyclelake.schema.Tables;
 import io.cyclelake.split.Fold;
@@ -49,10 +50,13 @@ import org.apache.spark.sql.types.DataTypes;
 
 /**
  * A sweep: models × hyperparameter grid × folds of a split. The labelled rows are collected on the driver (one row per
- * discharge), the folds made there, and every (spec, fold) pair runs as one task of one Spark job
- * ({@link FoldRunner} on the broadcast rows), so a sweep spreads over the executors' cores. The driver collects only
- * predictions, importances and the saved models, and writes {@code runs}, {@code fold_metrics}, {@code predictions}
- * and {@code feature_importance}. A task that throws is a failed run, recorded with its error.
+ * discharge), the folds made there, and every (spec, fold) pair of a plain-Java model runs as one task of one Spark
+ * job ({@link FoldRunner} on the broadcast rows), so a sweep spreads over the executors' cores. A model that fits with
+ * Spark MLlib ({@link TabularModel#fitsWithSpark()}) cannot run inside a task: its (spec, fold) pairs then run from the
+ * driver, one after another, each fit a distributed Spark job over the fold's training rows, through the same
+ * {@link FoldRunner} (same preprocessing, predictions, intervals, importances and failure recording). The driver
+ * collects only predictions, importances and the saved models, and writes {@code runs}, {@code fold_metrics},
+ * {@code predictions} and {@code feature_importance}. A task that throws is a failed run, recorded with its error.
  */
 public final class SweepJob {
   private SweepJob() {}
@@ -103,32 +107,30 @@ public final class SweepJob {
             folds.get(f).name(), seed, level));
       }
     }
-    progress.step("running " + tasks.size() + " tasks (one per spec and fold) as one Spark job");
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(lake.spark().sparkContext());
-    Broadcast<SweepData> bData = jsc.broadcast(data);
-    Broadcast<List<Fold>> bFolds = jsc.broadcast(folds);
-    AtomicInteger finished = new AtomicInteger();
-    SparkListener listener = new SparkListener() {
-      @Override
-      public void onTaskEnd(SparkListenerTaskEnd e) {
-        int k = finished.incrementAndGet();
-        if (k % Math.max(1, tasks.size() / 10) == 0 || k == tasks.size()) {
-          progress.say("  " + k + "/" + tasks.size() + " tasks finished");
-        }
+    Registry<TabularModel> models = Registry.load(TabularModel.class, TabularModel::name, "model");
+    List<TaskSpec> inTasks = tasks.stream().filter(t -> !models.get(t.model()).fitsWithSpark()).toList();
+    List<TaskSpec> onDriver = tasks.stream().filter(t -> models.get(t.model()).fitsWithSpark()).toList();
+    progress.step((inTasks.isEmpty() ? "" : "running " + inTasks.size() + " tasks (one per spec and fold) as one Spark "
+        + "job") + (inTasks.isEmpty() || onDriver.isEmpty() ? "" : ", then ") + (onDriver.isEmpty() ? ""
+        : onDriver.size() + " Spark MLlib fits (one per spec and fold) from the driver, each a Spark job over the "
+        + "fold's training rows"));
+    List<TaskResult> results = new ArrayList<>(tasks.size());
+    if (!inTasks.isEmpty()) results.addAll(runTasks(lake, sweepId, data, folds, inTasks, progress));
+    Map<String, SparkTabularModel.SparkFitted> sparkModels = new LinkedHashMap<>();
+    if (!onDriver.isEmpty()) {
+      JavaSparkContext jsc = JavaSparkContext.fromSparkContext(lake.spark().sparkContext());
+      for (TaskSpec t : onDriver) {
+        jsc.setJobDescription("cyclelake sweep " + sweepId + ": " + t.runId() + " (" + t.model() + ")");
+        TaskResult r = FoldRunner.run(data, folds.get(t.foldIndex()), t, sparkModels::put);
+        results.add(r);
+        progress.say("  " + t.runId() + " " + t.model() + " " + r.status() + String.format(java.util.Locale.ROOT,
+            " in %.1f s", r.fitSeconds()));
       }
-    };
-    lake.spark().sparkContext().addSparkListener(listener);
-    List<TaskResult> results;
-    try {
-      jsc.setJobDescription("cyclelake sweep " + sweepId);
-      results = jsc.parallelize(tasks, tasks.size())
-          .map(t -> FoldRunner.run(bData.value(), bFolds.value().get(t.foldIndex()), t))
-          .collect();
-    } finally {
-      lake.spark().sparkContext().removeSparkListener(listener);
-      bData.unpersist();
-      bFolds.unpersist();
+      jsc.setJobDescription(null);
     }
+    // Results in spec and fold order, whichever way they ran.
+    results.sort(java.util.Comparator.comparingInt((TaskResult r) -> r.spec().specIndex())
+        .thenComparingInt(r -> r.spec().foldIndex()));
     int failed = (int) results.stream().filter(r -> !r.status().equals("ok")).count();
     progress.done(results.size() + " tasks, " + failed + " failed");
 
@@ -193,8 +195,8 @@ public final class SweepJob {
             r.importance()[j]));
       }
       if (sw.getBoolean("save-models")) {
-        byte[] saved = new SavedRun(t.runId(), t.model(), features, r.preprocessor(), r.model(), r.halfWidth()).bytes();
-        lake.writeBytes(runsDir + "/" + t.runId() + ".model", saved);
+        byte[] saved = SavedRun.write(lake, runsDir + "/" + t.runId(), t.runId(), t.model(), features,
+            r.preprocessor(), r.model(), sparkModels.get(t.runId()), r.halfWidth());
         if (mlflow.enabled()) artifacts.put(t.runId(), List.of(new TrackedRun.Artifact(t.runId() + ".model", saved)));
       }
     }
@@ -215,6 +217,39 @@ public final class SweepJob {
     }
     return new Result(sweepId, tasks.size(), failed, summarise(specs, results, data, folds),
         (System.nanoTime() - t0) / 1e9, task.name(), collected.report());
+  }
+
+  /**
+   * The specs of plain-Java models as one Spark job, one task per (spec, fold) ({@link FoldRunner} on the broadcast
+   * rows); only the results come back to the driver.
+   */
+  private static List<TaskResult> runTasks(Lake lake, String sweepId, SweepData data, List<Fold> folds,
+      List<TaskSpec> tasks, Progress progress) {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(lake.spark().sparkContext());
+    Broadcast<SweepData> bData = jsc.broadcast(data);
+    Broadcast<List<Fold>> bFolds = jsc.broadcast(folds);
+    AtomicInteger finished = new AtomicInteger();
+    SparkListener listener = new SparkListener() {
+      @Override
+      public void onTaskEnd(SparkListenerTaskEnd e) {
+        int k = finished.incrementAndGet();
+        if (k % Math.max(1, tasks.size() / 10) == 0 || k == tasks.size()) {
+          progress.say("  " + k + "/" + tasks.size() + " tasks finished");
+        }
+      }
+    };
+    lake.spark().sparkContext().addSparkListener(listener);
+    try {
+      jsc.setJobDescription("cyclelake sweep " + sweepId);
+      return jsc.parallelize(tasks, tasks.size())
+          .map(t -> FoldRunner.run(bData.value(), bFolds.value().get(t.foldIndex()), t))
+          .collect();
+    } finally {
+      jsc.setJobDescription(null);
+      lake.spark().sparkContext().removeSparkListener(listener);
+      bData.unpersist();
+      bFolds.unpersist();
+    }
   }
 
   /**

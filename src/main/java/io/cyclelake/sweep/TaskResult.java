@@ -10,6 +10,7 @@ import java.io.Serializable;
  *
  * @param rows indices into {@link SweepData} of the predicted rows
  * @param halfWidth split-conformal half-width, NaN without a validation part (or too few validation rows)
+ * @param model the fitted model's bytes; null for a model fitted by Spark MLlib, which the driver saves as a directory
  */
 public record TaskResult(TaskSpec spec, String status, String error, double fitSeconds, String description,
     int[] rows, double[] predicted, double halfWidth, double[] importance, String importanceKind, byte[] model,

@@ -46,7 +46,8 @@ import org.apache.spark.sql.types.DataTypes;
 /**
  * Trains a model on per-cycle features and evaluates it on each part of a split. Writes one {@code runs} row per part,
  * the predictions to {@code predictions}, {@code <lake>/_runs/<run_id>/run.json} and, where the model can be saved as
- * a {@link io.cyclelake.sweep.SavedRun}, {@code <lake>/_runs/<run_id>/<run_id>.model} (what {@code predict} loads).
+ * a {@link io.cyclelake.sweep.SavedRun}, {@code <lake>/_runs/<run_id>/<run_id>.model} (what {@code predict} loads;
+ * a Spark MLlib model also {@code <run_id>.mllib/}, written by MLlib).
  */
 public final class TrainJob {
   private TrainJob() {}
@@ -122,10 +123,10 @@ public final class TrainJob {
     }
     progress.step("recording run " + runId);
     byte[] saved = fitted.save();
-    if (saved != null) {
-      lake.writeBytes(config.getString("cyclelake.lake.runs-dir") + "/" + runId + "/" + runId + ".model",
-          new io.cyclelake.sweep.SavedRun(runId, fitted.tabularModel(), req.features(), null, saved, Double.NaN)
-              .bytes());
+    if (saved != null || fitted.sparkFitted() != null) {
+      io.cyclelake.sweep.SavedRun.write(lake, config.getString("cyclelake.lake.runs-dir") + "/" + runId + "/" + runId,
+          runId, fitted.tabularModel(), req.features(), fitted.preprocessor(), saved, fitted.sparkFitted(),
+          Double.NaN);
     }
     String json = runJson(runId, req, cells, metrics, config, lineage.json(cellList));
     String jsonPath = lake.writeText(config.getString("cyclelake.lake.runs-dir") + "/" + runId + "/run.json", json);

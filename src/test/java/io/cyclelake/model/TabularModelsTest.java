@@ -44,7 +44,9 @@ public class TabularModelsTest {
   @Test
   void everyModelIsFoundByName() {
     assertEquals(Set.of("dummy", "linear", "ridge", "elasticnet", "random-forest", "gbt", "xgboost", "neural-ode",
-        "mlp"), MODELS.names());
+        "mlp", "mllib-random-forest", "mllib-gbt"), MODELS.names());
+    assertEquals(Set.of("mllib-random-forest", "mllib-gbt"), MODELS.names().stream()
+        .filter(n -> MODELS.get(n).fitsWithSpark()).collect(java.util.stream.Collectors.toSet()));
   }
 
   @Test
@@ -130,7 +132,7 @@ public class TabularModelsTest {
   }
 
   @Test
-  void savedModelsPredictTheSameAfterLoading() {
+  void savedModelsPredictTheSameAfterLoading(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
     double[][] x = x(120, 15);
     double[] y = y(x, 0.1, 16);
     double[][] probe = x(20, 17);
@@ -140,10 +142,22 @@ public class TabularModelsTest {
       String few = switch (name) {
         case "neural-ode" -> "iterations = 5";
         case "mlp" -> "epochs = 5";
+        // MLlib: a few small trees (fits and directories are tested in MllibModelsTest)
+        case "mllib-random-forest" -> "num-trees = 3, max-depth = 3";
+        case "mllib-gbt" -> "max-iter = 3";
         default -> "";
       };
+      if (m.fitsWithSpark()) io.cyclelake.testkit.TestSpark.get();
       TabularModel.Fitted f = m.fit(x, y, null, null, params(name, few), 3);
-      TabularModel.Fitted back = m.load(f.save());
+      TabularModel.Fitted back;
+      if (m instanceof SparkTabularModel s) {
+        // saved by MLlib's writer as a directory, not as bytes
+        String path = dir.resolve(name).toString();
+        ((SparkTabularModel.SparkFitted) f).saveTo(path);
+        back = s.load(path);
+      } else {
+        back = m.load(f.save());
+      }
       assertArrayEquals(f.predict(probe), back.predict(probe), 0.0, name);
     }
   }

@@ -94,7 +94,7 @@ public final class SohPredictJob {
       Row r = data.get(i);
       for (int j = 0; j < x[i].length; j++) x[i][j] = r.isNullAt(3 + j) ? Double.NaN : r.getDouble(3 + j);
     }
-    double[] p = saved.predict(x);
+    double[] p = saved.predict(lake, x);
     double half = saved.conformalHalfWidth();
     boolean interval = Double.isFinite(half);
     List<Prediction> out = new ArrayList<>(p.length);

@@ -1,0 +1,66 @@
+package io.cyclelake.model.mllib;
+
+import com.typesafe.config.Config;
+import io.cyclelake.model.RegressionModel;
+import io.cyclelake.model.SparkTabularModel;
+import io.cyclelake.model.SparkTabularRegression;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.regression.GBTRegressionModel;
+import org.apache.spark.ml.regression.GBTRegressor;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Spark MLlib's {@link GBTRegressor} ({@code mllib-gbt}), fitted as a Spark job over the training rows. With
+ * validation rows and {@code early-stopping = true}, MLlib's own early stopping runs on them (its
+ * {@code validationIndicatorCol}: boosting stops when the validation error improves by less than
+ * {@code validation-tol}, relative). Settings are {@code cyclelake.model.mllib-gbt}; the seed is the run's. Not to be
+ * confused with {@code gbt}, CycleLake's own plain-Java boosting fitted inside a task.
+ */
+public final class MllibGbt implements SparkTabularModel, RegressionModel {
+  public static final String NAME = "mllib-gbt";
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public SparkFitted fit(double[][] x, double[] y, double[][] xVal, double[] yVal, Config p, long seed) {
+    var spark = MllibFrames.driverSession(NAME);
+    GBTRegressor g = new GBTRegressor();
+    boolean validate = xVal != null && xVal.length > 0 && p.getBoolean("early-stopping");
+    // GBTRegressor has no setter for validationTol: it goes in through a ParamMap.
+    ParamMap extra = new ParamMap();
+    MllibFrames.settings(NAME, () -> {
+      extra.put(g.validationTol(), (Object) p.getDouble("validation-tol"));
+      g.setMaxIter(p.getInt("max-iter"));
+      g.setStepSize(p.getDouble("step-size"));
+      g.setMaxDepth(p.getInt("max-depth"));
+      g.setMinInstancesPerNode(p.getInt("min-instances-per-node"));
+      g.setSubsamplingRate(p.getDouble("subsampling-rate"));
+      g.setFeatureSubsetStrategy(p.getString("feature-subset"));
+      g.setMaxBins(p.getInt("max-bins"));
+      g.setMinInfoGain(p.getDouble("min-info-gain"));
+      g.setLossType(p.getString("loss"));
+      g.setSeed(seed);
+    });
+    g.setFeaturesCol(MllibFrames.FEATURES);
+    g.setLabelCol(MllibFrames.LABEL);
+    if (validate) g.setValidationIndicatorCol(MllibFrames.VALIDATION);
+    return new MllibFitted(NAME, g.fit(validate ? MllibFrames.frame(spark, x, y, xVal, yVal)
+        : MllibFrames.frame(spark, x, y, null, null), extra));
+  }
+
+  @Override
+  public SparkFitted load(String path) {
+    MllibFrames.driverSession(NAME);
+    return new MllibFitted(NAME, GBTRegressionModel.load(path));
+  }
+
+  /** {@code cyclelake train}: preprocessor fitted on the training rows, then this model (no validation rows). */
+  @Override
+  public RegressionModel.Fitted fit(Dataset<Row> train, Config settings, long seed) {
+    return SparkTabularRegression.fit(this, train, settings, seed);
+  }
+}
