@@ -14,9 +14,6 @@ import io.cyclelake.sweep.SweepJob;
 import io.cyclelake.testkit.SohLake;
 import io.cyclelake.testkit.TestSpark;
 import io.cyclelake.train.TrainJob;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -59,21 +56,7 @@ class MllibSweepTest {
   }
 
   static Object[] cli(String... args) {
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    PrintStream p = new PrintStream(buf, true, StandardCharsets.UTF_8);
-    System.setOut(p);
-    System.setErr(p);
-    try {
-      List<String> all = new ArrayList<>(List.of(args));
-      all.addAll(List.of("--lake", lake.root()));
-      int code = CycleLake.execute(all.toArray(new String[0]));
-      return new Object[] {code, buf.toString(StandardCharsets.UTF_8)};
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
+    return SohPredictTest.cli(lake, args);
   }
 
   /** The sweep's rows of {@code table} (runs by sweep id, the others by run id prefix). */

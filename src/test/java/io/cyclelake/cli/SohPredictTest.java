@@ -62,6 +62,11 @@ class SohPredictTest {
 
   /** Runs the CLI; returns the exit code and what it printed (stdout and stderr). */
   static Object[] cli(String... args) {
+    return cli(lake, args);
+  }
+
+  /** Runs the CLI on {@code lake}; returns the exit code and what it printed (stdout and stderr). */
+  static Object[] cli(Lake lake, String... args) {
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     PrintStream out = System.out;
     PrintStream err = System.err;

@@ -28,14 +28,14 @@ public class TabularModelsTest {
     return x;
   }
 
-  static double[] y(double[][] x, double noise, long seed) {
+  public static double[] y(double[][] x, double noise, long seed) {
     Random r = new Random(seed);
     double[] y = new double[x.length];
     for (int i = 0; i < x.length; i++) y[i] = 1 + 2 * x[i][0] - 0.5 * x[i][1] + noise * r.nextGaussian();
     return y;
   }
 
-  static double mae(double[] a, double[] b) {
+  public static double mae(double[] a, double[] b) {
     double s = 0;
     for (int i = 0; i < a.length; i++) s += Math.abs(a[i] - b[i]);
     return s / a.length;

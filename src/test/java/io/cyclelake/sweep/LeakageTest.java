@@ -53,18 +53,19 @@ class LeakageTest {
         ConfigFactory.parseString("validation-cells = 1"), 1).get(0);
     assertEquals(java.util.Set.of("A"), fold.cells(clean.splitRows(), Fold.TEST));
     for (String model : List.of("dummy", "linear", "ridge", "elasticnet", "random-forest", "gbt", "xgboost",
-        "neural-ode", "mlp")) {
+        "neural-ode", "mlp", "mllib-random-forest")) {
       String params = ConfigFactory.parseString(switch (model) {
             case "neural-ode" -> "iterations = 10, eval-every = 2";
             case "mlp" -> "epochs = 20, patience = 5";
+            case "mllib-random-forest" -> "num-trees = 5, max-depth = 4";
             default -> "";
           })
           .withFallback(ConfigFactory.defaultReference().getConfig("cyclelake.model." + model))
           .withFallback(ConfigFactory.parseString("num-trees = 10, max-iter = 20, num-round = 20"))
           .root().render(ConfigRenderOptions.concise());
       TaskSpec spec = new TaskSpec("r", 0, model, params, 0, fold.name(), 3, 0.9);
-      TaskResult a = FoldRunner.run(clean, fold, spec);
-      TaskResult b = FoldRunner.run(poisoned, fold, spec);
+      TaskResult a = run(clean, fold, spec);
+      TaskResult b = run(poisoned, fold, spec);
       assertEquals("ok", a.status(), a.error());
       assertEquals("ok", b.status(), b.error());
       assertPreprocessorEquals(a.preprocessor(), b.preprocessor(), model);
@@ -102,6 +103,13 @@ class LeakageTest {
     double all = 0;
     for (double[] row : d.x()) all += row[0];
     assertNotEquals(all / d.x().length, p.mean()[0], 1.0);
+  }
+
+  /** In a task's way, or from the driver (a Spark fit on the shared session) for an MLlib model. */
+  private static TaskResult run(SweepData data, Fold fold, TaskSpec spec) {
+    if (!spec.model().startsWith("mllib-")) return FoldRunner.run(data, fold, spec);
+    io.cyclelake.testkit.TestSpark.get();
+    return FoldRunner.run(data, fold, spec, (id, fitted) -> {});
   }
 
   private static void assertPreprocessorEquals(Preprocessor a, Preprocessor b, String model) {

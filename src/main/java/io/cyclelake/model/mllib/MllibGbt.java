@@ -1,14 +1,9 @@
 package io.cyclelake.model.mllib;
 
 import com.typesafe.config.Config;
-import io.cyclelake.model.RegressionModel;
-import io.cyclelake.model.SparkTabularModel;
-import io.cyclelake.model.SparkTabularRegression;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.regression.GBTRegressionModel;
 import org.apache.spark.ml.regression.GBTRegressor;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 
 /**
  * Spark MLlib's {@link GBTRegressor} ({@code mllib-gbt}), fitted as a Spark job over the training rows. With
@@ -17,12 +12,11 @@ import org.apache.spark.sql.Row;
  * {@code validation-tol}, relative). Settings are {@code cyclelake.model.mllib-gbt}; the seed is the run's. Not to be
  * confused with {@code gbt}, CycleLake's own plain-Java boosting fitted inside a task.
  */
-public final class MllibGbt implements SparkTabularModel, RegressionModel {
+public final class MllibGbt extends MllibEstimator {
   public static final String NAME = "mllib-gbt";
 
-  @Override
-  public String name() {
-    return NAME;
+  public MllibGbt() {
+    super(NAME);
   }
 
   @Override
@@ -53,14 +47,7 @@ public final class MllibGbt implements SparkTabularModel, RegressionModel {
   }
 
   @Override
-  public SparkFitted load(String path) {
-    MllibFrames.driverSession(NAME);
-    return new MllibFitted(NAME, GBTRegressionModel.load(path));
-  }
-
-  /** {@code cyclelake train}: preprocessor fitted on the training rows, then this model (no validation rows). */
-  @Override
-  public RegressionModel.Fitted fit(Dataset<Row> train, Config settings, long seed) {
-    return SparkTabularRegression.fit(this, train, settings, seed);
+  GBTRegressionModel read(String path) {
+    return GBTRegressionModel.load(path);
   }
 }

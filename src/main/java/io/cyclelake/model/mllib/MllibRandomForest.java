@@ -1,13 +1,8 @@
 package io.cyclelake.model.mllib;
 
 import com.typesafe.config.Config;
-import io.cyclelake.model.RegressionModel;
-import io.cyclelake.model.SparkTabularModel;
-import io.cyclelake.model.SparkTabularRegression;
 import org.apache.spark.ml.regression.RandomForestRegressionModel;
 import org.apache.spark.ml.regression.RandomForestRegressor;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 
 /**
  * Spark MLlib's {@link RandomForestRegressor} ({@code mllib-random-forest}), fitted as a Spark job over the training
@@ -15,12 +10,11 @@ import org.apache.spark.sql.Row;
  * validation rows are not used. Not to be confused with {@code random-forest}, CycleLake's own plain-Java forest
  * fitted inside a task.
  */
-public final class MllibRandomForest implements SparkTabularModel, RegressionModel {
+public final class MllibRandomForest extends MllibEstimator {
   public static final String NAME = "mllib-random-forest";
 
-  @Override
-  public String name() {
-    return NAME;
+  public MllibRandomForest() {
+    super(NAME);
   }
 
   @Override
@@ -44,14 +38,7 @@ public final class MllibRandomForest implements SparkTabularModel, RegressionMod
   }
 
   @Override
-  public SparkFitted load(String path) {
-    MllibFrames.driverSession(NAME);
-    return new MllibFitted(NAME, RandomForestRegressionModel.load(path));
-  }
-
-  /** {@code cyclelake train}: preprocessor fitted on the training rows, then this model. */
-  @Override
-  public RegressionModel.Fitted fit(Dataset<Row> train, Config settings, long seed) {
-    return SparkTabularRegression.fit(this, train, settings, seed);
+  RandomForestRegressionModel read(String path) {
+    return RandomForestRegressionModel.load(path);
   }
 }

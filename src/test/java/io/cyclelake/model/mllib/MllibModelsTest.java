@@ -1,7 +1,9 @@
 package io.cyclelake.model.mllib;
 
+import static io.cyclelake.model.TabularModelsTest.mae;
 import static io.cyclelake.model.TabularModelsTest.params;
 import static io.cyclelake.model.TabularModelsTest.x;
+import static io.cyclelake.model.TabularModelsTest.y;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -17,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,19 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
 class MllibModelsTest {
   static final Registry<TabularModel> MODELS = Registry.load(TabularModel.class, TabularModel::name, "model");
   @TempDir static Path dir;
-
-  static double[] y(double[][] x, double noise, long seed) {
-    Random r = new Random(seed);
-    double[] y = new double[x.length];
-    for (int i = 0; i < x.length; i++) y[i] = 1 + 2 * x[i][0] - 0.5 * x[i][1] + noise * r.nextGaussian();
-    return y;
-  }
-
-  static double mae(double[] a, double[] b) {
-    double s = 0;
-    for (int i = 0; i < a.length; i++) s += Math.abs(a[i] - b[i]);
-    return s / a.length;
-  }
 
   static SparkTabularModel model(String name) {
     return (SparkTabularModel) MODELS.get(name);
