@@ -114,14 +114,53 @@ public final class IngestJob {
     return null;
   }
 
-  private static Result runOnce(Lake lake, SourceReader reader, Path input, Config readerSettings, Set<String> cells,
-      boolean force, ValidationRules rules, Progress progress) {
-    SparkSession spark = lake.spark();
-    reader = reader.configured(readerSettings);
-    Path in = input.toAbsolutePath().normalize();
-    if (!Files.exists(in)) {
-      throw new CycleLakeException(ErrorCode.INPUT_MISSING, "input " + in + " does not exist");
+  /**
+   * What planning and the manifest found before anything is read: the plan, the files that must be read and those
+   * that are unchanged or gone.
+   */
+  private record Changes(IngestPlan plan, Map<String, Operation> ops, Set<String> planCells,
+      Set<String> listingPaths, Map<String, FileState> states, Map<String, String> shas, List<InputFile> changed,
+      boolean listingChanged, List<String> removed, int unchanged) {
+    boolean nothingNew() {
+      return changed.isEmpty() && !listingChanged;
     }
+
+    Result nothingNewResult() {
+      return new Result(0, planCells, 0, 0, 0, 0, 0, 0, unchanged, 0, removed);
+    }
+  }
+
+  /**
+   * The ingest's answer when nothing under {@code input} is new or changed, decided without Spark from the lake's
+   * plain-text copy of the manifest ({@link ManifestSnapshot}); empty when the copy cannot decide (no copy, a commit
+   * to {@code files} since it was written, a lake not on the local file system, {@code force}) or when files must be
+   * read: then run the ingest.
+   */
+  public static java.util.Optional<Result> nothingNew(String lakeRoot, SourceReader reader, Path input,
+      Config readerSettings, Set<String> cells, boolean force, Progress progress) {
+    if (force) return java.util.Optional.empty();
+    java.util.Optional<Manifest> manifest = ManifestSnapshot.read(lakeRoot, reader.name());
+    if (manifest.isEmpty()) return java.util.Optional.empty();
+    Path in = input.toAbsolutePath().normalize();
+    if (!Files.exists(in)) return java.util.Optional.empty(); // the ingest says so
+    // Planning lines are shown only when this decides; otherwise the ingest plans again and says so itself.
+    java.io.ByteArrayOutputStream lines = new java.io.ByteArrayOutputStream();
+    Changes c;
+    try {
+      c = changes(reader.configured(readerSettings), in, readerSettings, cells, false, manifest.get(),
+          new Progress(new java.io.PrintStream(lines, true, java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (CycleLakeException e) {
+      return java.util.Optional.empty(); // the ingest reports it the same way, with Spark up
+    }
+    if (!c.nothingNew()) return java.util.Optional.empty();
+    lines.toString(java.nio.charset.StandardCharsets.UTF_8).lines().forEach(progress::say);
+    progress.say("ingest: nothing new under " + in + " (" + c.unchanged() + " files unchanged, checked against the "
+        + "manifest's copy); no table was written, Spark was not started");
+    return java.util.Optional.of(c.nothingNewResult());
+  }
+
+  private static Changes changes(SourceReader reader, Path in, Config readerSettings, Set<String> cells,
+      boolean force, Manifest manifest, Progress progress) {
     progress.step("planning " + reader.name() + " ingest of " + in);
     IngestPlan plan;
     try {
@@ -143,7 +182,6 @@ public final class IngestJob {
       throw new CycleLakeException(ErrorCode.INPUT_MISSING, "no operations found in " + in
           + (cells.isEmpty() ? "" : " for cells " + cells));
     }
-    Manifest manifest = Manifest.load(lake, reader.name());
     Set<String> dataPaths = new LinkedHashSet<>();
     plan.files().forEach(f -> dataPaths.add(f.path()));
     Set<String> listingPaths = new LinkedHashSet<>();
@@ -179,9 +217,33 @@ public final class IngestJob {
         ops.size(), planCells.size(), changed.size(), plan.files().size(),
         listingChanged ? ", listing changed" : "",
         removed.isEmpty() ? "" : "; " + removed.size() + " files in the manifest are gone (their rows are kept)"));
-    if (changed.isEmpty() && !listingChanged) {
+    return new Changes(plan, ops, planCells, listingPaths, states, shas, changed, listingChanged, removed, unchanged);
+  }
+
+  private static Result runOnce(Lake lake, SourceReader reader, Path input, Config readerSettings, Set<String> cells,
+      boolean force, ValidationRules rules, Progress progress) {
+    SparkSession spark = lake.spark();
+    reader = reader.configured(readerSettings);
+    Path in = input.toAbsolutePath().normalize();
+    if (!Files.exists(in)) {
+      throw new CycleLakeException(ErrorCode.INPUT_MISSING, "input " + in + " does not exist");
+    }
+    Manifest manifest = Manifest.load(lake, reader.name());
+    Changes found = changes(reader, in, readerSettings, cells, force, manifest, progress);
+    IngestPlan plan = found.plan();
+    Map<String, Operation> ops = found.ops();
+    Set<String> planCells = found.planCells();
+    Set<String> listingPaths = found.listingPaths();
+    Map<String, FileState> states = found.states();
+    Map<String, String> shas = found.shas();
+    List<InputFile> changed = found.changed();
+    boolean listingChanged = found.listingChanged();
+    List<String> removed = found.removed();
+    int unchanged = found.unchanged();
+    if (found.nothingNew()) {
       progress.say("ingest: nothing new under " + in + " (" + unchanged + " files unchanged); no table was written");
-      return new Result(0, planCells, 0, 0, 0, 0, 0, 0, unchanged, 0, removed);
+      ManifestSnapshot.write(lake, reader.name());
+      return found.nothingNewResult();
     }
 
     // Each file's state (and SHA-256) before it is read: the manifest records these, and a file whose size or time
@@ -299,6 +361,7 @@ public final class IngestJob {
       if (listingChanged) entryPaths.addAll(listingPaths);
       lake.replace(spark.createDataFrame(entries, Tables.FILES_SCHEMA), Tables.FILES,
           "source = " + Lake.literal(reader.name()) + " AND " + Lake.in("path", entryPaths));
+      ManifestSnapshot.write(lake, reader.name());
       progress.done("replaced the rows of " + changedPaths.size() + " files; cycles of " + affected.size()
           + " cells; manifest updated");
       long listingLines = listingChanged ? plan.listingLines() : 0;
