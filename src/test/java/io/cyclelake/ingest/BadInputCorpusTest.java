@@ -80,6 +80,7 @@ class BadInputCorpusTest {
         of("nan-and-inf", "battery-archive", BadInputCorpusTest::nanAndInf),
         of("time-out-of-order", "nasa", BadInputCorpusTest::timeOutOfOrder),
         of("time-duplicated", "nasa", BadInputCorpusTest::timeDuplicated),
+        of("time-gap", "nasa", BadInputCorpusTest::timeGap),
         of("time-backwards-across-sessions", "arbin", BadInputCorpusTest::timeBackwardsAcrossSessions),
         of("time-backwards-within-file", "arbin", BadInputCorpusTest::timeBackwardsWithinFile),
         of("current-sign-flipped", "battery-archive", BadInputCorpusTest::currentSignFlipped),
@@ -358,6 +359,24 @@ class BadInputCorpusTest {
     strict.assertLines(f, 2, 3, 4);
     strict.assertQ(strict.rejected(f).get(0), "duplicate-time", 4, null, "time_s",
         "time_s 10.0 repeats the operation's previous sample's");
+  }
+
+  /**
+   * A jump in time within an operation is kept by default (max-gap-s = 0); with a limit, the sample after the gap is
+   * quarantined as `max-gap` and the samples after it are accepted.
+   */
+  static void timeGap(Path dir) throws IOException {
+    Path in = nasaInput(dir);
+    Path f = write(in.resolve("timeseries/discharge/B0005_discharge.csv.gz"), gzip(NASA_DISCHARGE + "\n" + nasaRow(0)
+        + "\n" + nasaRow(10) + "\n" + nasaRow(7210) + "\n" + nasaRow(7220) + "\n" + nasaRow(7230) + "\n"));
+    Run byDefault = Run.ingest("nasa", in);
+    assertEquals(5, byDefault.samples(f).size());
+    Run limited = Run.ingest("nasa", in, "validation.max-gap-s=3600");
+    limited.assertOk(f);
+    limited.assertLines(f, 2, 3, 4, 5, 6);
+    limited.assertQ(limited.rejected(f).get(0), "max-gap", 4, null, "time_s",
+        "time_s 7210.0 is 7200.0 s after 10.0 of the operation's previous sample, a gap above the maximum 3600.0 s");
+    assertEquals(4, limited.samples(f).size());
   }
 
   /**
