@@ -136,8 +136,8 @@ public final class FeaturesJob {
       double computeSeconds = (System.nanoTime() - start) / 1e9;
       progress.done(String.format(Locale.ROOT, "%d cycles (%d with an ICA peak): %.1f cycles/s", n, withPeaks,
           n / computeSeconds));
-      // A crash after the ICA tables but before features_summary leaves rows that this delete clears on the rerun;
-      // features_summary goes last because it decides what is done.
+      // A crash after the ICA tables but before features_summary leaves rows that the rerun's upsert replaces;
+      // features_summary goes last because it decides, with the ICA tables, what is done.
       progress.step("writing features_ica and ica_curves");
       upsert(lake, all.select(columns(Tables.FEATURES_ICA_SCHEMA)), Tables.FEATURES_ICA, cells, configHash);
       upsert(lake, all.select(columns(Tables.ICA_CURVES_SCHEMA)), Tables.ICA_CURVES, cells, configHash);

@@ -34,6 +34,13 @@ class BdfRoundTripTest {
         Set.of(), false, Progress.quiet());
   }
 
+  /** The profile's rows as a BDF CSV file, with an unmapped vendor column. */
+  static void writeBdf(Path file, List<Profile.Row> rows) throws IOException {
+    Profile.write(file, List.of(), HEADER, rows, r -> String.format(Locale.ROOT,
+        "%s,%s,%s,%s,%d,%d,%s,%s,%s,%d", r.timeS(), r.voltageV(), r.currentA(), r.epochS(), r.cycle(), r.step(),
+        r.temperatureC(), r.chargeAh(), r.dischargeAh(), 42));
+  }
+
   static final String SAMPLE_COLUMNS = "cell_id, cycle_index, cycle_type, sample_index, step_index, time_s, voltage_v,"
       + " current_a, temperature_c";
 
@@ -41,9 +48,7 @@ class BdfRoundTripTest {
   void readExportReadGivesTheSameOperationsAndSamples() throws IOException {
     Path in = dir.resolve("in");
     List<Profile.Row> rows = Profile.cycles(3);
-    Profile.write(in.resolve("CELL7.bdf.csv"), List.of(), HEADER, rows, r -> String.format(Locale.ROOT,
-        "%s,%s,%s,%s,%d,%d,%s,%s,%s,%d", r.timeS(), r.voltageV(), r.currentA(), r.epochS(), r.cycle(), r.step(),
-        r.temperatureC(), r.chargeAh(), r.dischargeAh(), 42));
+    writeBdf(in.resolve("CELL7.bdf.csv"), rows);
     Lake a = new Lake(TestSpark.get(), dir.resolve("lake-a").toString());
     IngestJob.Result ra = ingest(a, in);
     assertEquals(rows.size(), ra.samples());
@@ -104,9 +109,7 @@ class BdfRoundTripTest {
   void aTruncatedOrCorruptParquetFileFailsWithItsNameAndTheOthersAreIngested() throws IOException {
     Path in = dir.resolve("in");
     List<Profile.Row> rows = Profile.cycles(2);
-    Profile.write(in.resolve("CELL1.bdf.csv"), List.of(), HEADER, rows, r -> String.format(Locale.ROOT,
-        "%s,%s,%s,%s,%d,%d,%s,%s,%s,%d", r.timeS(), r.voltageV(), r.currentA(), r.epochS(), r.cycle(), r.step(),
-        r.temperatureC(), r.chargeAh(), r.dischargeAh(), 1));
+    writeBdf(in.resolve("CELL1.bdf.csv"), rows);
     Lake a = new Lake(TestSpark.get(), dir.resolve("lake-a").toString());
     ingest(a, in);
     Path pq = dir.resolve("pq");
