@@ -12,6 +12,7 @@ import com.typesafe.config.Config;
 import io.cyclelake.errors.CycleLakeException;
 import io.cyclelake.errors.ErrorCode;
 import io.cyclelake.jobs.Progress;
+import io.cyclelake.lake.ConcurrentCommits;
 import io.cyclelake.lake.Lake;
 import io.cyclelake.schema.Tables;
 import java.io.IOException;
@@ -76,42 +77,15 @@ public final class IngestJob {
    */
   public static Result run(Lake lake, SourceReader reader, Path input, Config readerSettings, Set<String> cells,
       boolean force, ValidationRules rules, Progress progress) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return runOnce(lake, reader, input, readerSettings, cells, force, rules, progress);
-      } catch (RuntimeException e) {
-        Throwable conflict = concurrentCommit(e);
-        if (conflict == null) throw e;
-        if (attempt >= CONFLICT_ATTEMPTS) {
-          throw new CycleLakeException(ErrorCode.JOB_FAILED, "another job wrote to the lake " + lake.root()
-              + " while this ingest did, " + attempt + " times in a row (" + conflict.getMessage().lines().findFirst()
-              .orElse("") + "). Nothing is corrupt: every Delta commit is whole, and the manifest of a file is "
-              + "written only after its rows, so run the ingest again: it reads the files not recorded as ok and "
-              + "replaces their rows", null, e);
-        }
-        progress.say("ingest: another job committed to the lake at the same time (" + conflict.getClass()
-            .getSimpleName() + "); reading the manifest again and retrying (attempt " + (attempt + 1) + " of "
-            + CONFLICT_ATTEMPTS + ")");
-      }
-    }
+    return ConcurrentCommits.retry(lake, "ingest", "reading the manifest again", "every Delta commit is whole, "
+        + "and the manifest of a file is written only after its rows, so run the ingest again: it reads the files not "
+        + "recorded as ok and replaces their rows", progress::say,
+        () -> runOnce(lake, reader, input, readerSettings, cells, force, rules, progress));
   }
-
-  /**
-   * How many times an ingest runs when a concurrent writer's Delta commit conflicts with one of its own. A retry is
-   * safe: each table's write replaces the rows of the files read (one transaction), and the manifest goes last.
-   */
-  static final int CONFLICT_ATTEMPTS = 3;
 
   /** The Delta concurrent-modification exception in {@code e}'s causes, or null. */
   static Throwable concurrentCommit(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof io.delta.exceptions.DeltaConcurrentModificationException
-          || t instanceof org.apache.spark.sql.delta.DeltaConcurrentModificationException) {
-        return t;
-      }
-      if (t.getCause() == t) break;
-    }
-    return null;
+    return ConcurrentCommits.find(e);
   }
 
   /**
