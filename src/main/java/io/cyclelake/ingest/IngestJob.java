@@ -404,45 +404,52 @@ public final class IngestJob {
 
   private static FlatMapFunction<InputFile, Row> parseFile(SourceReader reader,
       Broadcast<Map<String, Operation>> ops, ValidationRules rules) {
+    // The file's rows stream out of the parser through a bounded queue (StreamedRows), so a task's memory does not
+    // grow with the size of the file it reads.
     return file -> {
-      List<Row> out = new ArrayList<>();
-      RecordSink rows = new RecordSink() {
-        @Override
-        public void sample(SampleRecord r) {
-          out.add(RowFactory.create("ts", RowFactory.create(r.cellId(), r.cycleIndex(), r.cycleType(),
-              r.sampleIndex(), r.stepIndex(), r.timeS(), r.voltageV(), r.currentA(), r.temperatureC(), r.instrumentCurrentA(),
-              r.instrumentVoltageV(), r.sourceFile(), r.sourceLine()), null, null));
-        }
-
-        @Override
-        public void impedance(ImpedanceRecord r) {
-          Object[] v = new Object[5 + ImpedanceRecord.PARTS];
-          v[0] = r.cellId();
-          v[1] = r.cycleIndex();
-          v[2] = r.pointIndex();
-          System.arraycopy(r.parts(), 0, v, 3, ImpedanceRecord.PARTS);
-          v[3 + ImpedanceRecord.PARTS] = r.sourceFile();
-          v[4 + ImpedanceRecord.PARTS] = r.sourceLine();
-          out.add(RowFactory.create("imp", null, RowFactory.create(v), null));
-        }
-
-        @Override
-        public void quarantine(QuarantineRecord r) {
-          out.add(RowFactory.create("q", null, null, quarantineRow(r)));
-        }
-      };
-      RecordSink sink = new Validator(rows, rules, reader.name());
-      try {
-        reader.parse(file, ops.value(), sink);
-      } catch (CycleLakeException | IOException | UncheckedIOException e) {
-        // A file that cannot be read to its end is quarantined as a whole (with the lines read before the
-        // failure kept), so one bad file does not stop the ingest of the others.
-        String msg = e instanceof CycleLakeException ? e.getMessage() : file.path() + ": " + e;
-        sink.quarantine(new QuarantineRecord(reader.name(), file.path(), 0, null, null, null, null, "file",
-            "the file could not be read to its end: " + msg, null));
-      }
-      return out.iterator();
+      Map<String, Operation> operations = ops.value(); // in the task's thread: broadcast reads belong to the task
+      return StreamedRows.<Row>inTask("cyclelake-parse " + file.path(),
+          out -> parseInto(reader, operations, rules, file, out));
     };
+  }
+
+  private static void parseInto(SourceReader reader, Map<String, Operation> ops, ValidationRules rules,
+      InputFile file, java.util.function.Consumer<Row> out) {
+    RecordSink rows = new RecordSink() {
+      @Override
+      public void sample(SampleRecord r) {
+        out.accept(RowFactory.create("ts", RowFactory.create(r.cellId(), r.cycleIndex(), r.cycleType(),
+            r.sampleIndex(), r.stepIndex(), r.timeS(), r.voltageV(), r.currentA(), r.temperatureC(), r.instrumentCurrentA(),
+            r.instrumentVoltageV(), r.sourceFile(), r.sourceLine()), null, null));
+      }
+
+      @Override
+      public void impedance(ImpedanceRecord r) {
+        Object[] v = new Object[5 + ImpedanceRecord.PARTS];
+        v[0] = r.cellId();
+        v[1] = r.cycleIndex();
+        v[2] = r.pointIndex();
+        System.arraycopy(r.parts(), 0, v, 3, ImpedanceRecord.PARTS);
+        v[3 + ImpedanceRecord.PARTS] = r.sourceFile();
+        v[4 + ImpedanceRecord.PARTS] = r.sourceLine();
+        out.accept(RowFactory.create("imp", null, RowFactory.create(v), null));
+      }
+
+      @Override
+      public void quarantine(QuarantineRecord r) {
+        out.accept(RowFactory.create("q", null, null, quarantineRow(r)));
+      }
+    };
+    RecordSink sink = new Validator(rows, rules, reader.name());
+    try {
+      reader.parse(file, ops, sink);
+    } catch (CycleLakeException | IOException | UncheckedIOException e) {
+      // A file that cannot be read to its end is quarantined as a whole (with the lines read before the
+      // failure kept), so one bad file does not stop the ingest of the others.
+      String msg = e instanceof CycleLakeException ? e.getMessage() : file.path() + ": " + e;
+      sink.quarantine(new QuarantineRecord(reader.name(), file.path(), 0, null, null, null, null, "file",
+          "the file could not be read to its end: " + msg, null));
+    }
   }
 
   private static Row quarantineRow(QuarantineRecord r) {
