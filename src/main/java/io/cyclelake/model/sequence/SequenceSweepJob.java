@@ -5,6 +5,9 @@ import io.cyclelake.config.ConfigRender;
 import io.cyclelake.errors.CycleLakeException;
 import io.cyclelake.errors.ErrorCode;
 import io.cyclelake.eval.RegressionMetrics;
+import io.cyclelake.gpu.GpuScheduling;
+import io.cyclelake.gpu.GpuSettings;
+import io.cyclelake.gpu.TaskPlacement;
 import io.cyclelake.internal.Registry;
 import io.cyclelake.jobs.Progress;
 import io.cyclelake.lake.Lake;
@@ -34,6 +37,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
@@ -44,7 +48,9 @@ import org.apache.spark.sql.RowFactory;
  * by {@link SequenceJob}, folds of {@code sweep.split}, and every (spec, fold) pair trained as one task of one Spark
  * job ({@link SequenceTask} on the broadcast sequences). The driver writes {@code runs}, {@code fold_metrics} and
  * {@code predictions} exactly like the tabular sweep, plus {@code <runs-dir>/<sweep id>/<run id>.model} (network,
- * scaler, channels, epoch history) when {@code sweep.save-models} is set.
+ * scaler, channels, epoch history) when {@code sweep.save-models} is set, and {@code training_tasks} (executor, GPU
+ * address, ND4J backend and device of every task). With {@code gpu.enabled} the training RDD alone asks for GPUs
+ * ({@link GpuScheduling}) and each task binds its address ({@link TaskPlacement#bind}).
  */
 public final class SequenceSweepJob {
   private SequenceSweepJob() {}
@@ -63,6 +69,9 @@ public final class SequenceSweepJob {
   /** What a saved run holds. */
   public record SavedRun(String runId, String model, List<String> channels, String mode, int maxLength,
       SequenceScaler scaler, byte[] network, List<SequenceModel.EpochStats> history) implements Serializable {}
+
+  /** A task's result and where it trained. */
+  record Placed(SequenceTask.Result result, TaskPlacement where) implements Serializable {}
 
   /** True when every model named in {@code sweep.models} is a sequence model. */
   public static boolean handles(Config config) {
@@ -119,18 +128,24 @@ public final class SequenceSweepJob {
     }
     progress.step("training " + tasks.size() + " tasks (one per spec and fold) as one Spark job");
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(lake.spark().sparkContext());
+    GpuSettings gpu = GpuSettings.of(config);
+    JavaRDD<TaskSpec> training = GpuScheduling.forTraining(jsc.parallelize(tasks, tasks.size()), gpu);
+    if (gpu.enabled()) progress.say("  " + GpuScheduling.describe(gpu, jsc.getConf()));
     Broadcast<SequenceSet> bData = jsc.broadcast(data);
     Broadcast<List<Fold>> bFolds = jsc.broadcast(folds);
-    List<SequenceTask.Result> results;
+    List<Placed> placed;
     try {
       jsc.setJobDescription("cyclelake sequence sweep " + sweepId);
-      results = jsc.parallelize(tasks, tasks.size())
-          .map(t -> SequenceTask.run(bData.value(), bFolds.value().get(t.foldIndex()), t, true))
-          .collect();
+      placed = training.map(t -> {
+        TaskPlacement where = TaskPlacement.bind(gpu, t.runId());
+        SequenceTask.Result r = SequenceTask.run(bData.value(), bFolds.value().get(t.foldIndex()), t, true);
+        return new Placed(r, where.finished());
+      }).collect();
     } finally {
       bData.unpersist();
       bFolds.unpersist();
     }
+    List<SequenceTask.Result> results = placed.stream().map(Placed::result).toList();
     List<String> errors = new ArrayList<>();
     for (SequenceTask.Result r : results) {
       if (!r.status().equals("ok")) errors.add(r.spec().runId() + ": " + r.error());
@@ -208,6 +223,13 @@ public final class SequenceSweepJob {
       }
     }
     var spark = lake.spark();
+    List<Row> placementRows = new ArrayList<>();
+    for (Placed p : placed) {
+      TaskPlacement w = p.where();
+      placementRows.add(RowFactory.create(p.result().spec().runId(), sweepId, w.executorId(), w.host(),
+          w.taskAttemptId(), w.gpuAddress(), w.nd4jBackend(), w.nd4jDevice(), w.startedAt(), w.finishedAt()));
+    }
+    lake.append(spark.createDataFrame(placementRows, Tables.TRAINING_TASKS_SCHEMA), Tables.TRAINING_TASKS);
     lake.append(spark.createDataFrame(predRows, Tables.PREDICTIONS_SCHEMA), Tables.PREDICTIONS);
     lake.append(spark.createDataFrame(metricRows, Tables.FOLD_METRICS_SCHEMA), Tables.FOLD_METRICS);
     lineage.recordSweep(lake, runsDir, sweepId, cellsByRun);
