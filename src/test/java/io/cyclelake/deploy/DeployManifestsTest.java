@@ -230,7 +230,7 @@ class DeployManifestsTest {
         spark.getString("\"spark.executor.resource.gpu.discoveryScript\""));
     assertTrue(gpu.getInt("cyclelake.gpu.task-cpus") <= spark.getInt("\"spark.executor.cores\""));
     String k8s = Files.readString(DEPLOY.resolve("submit/kubernetes.sh"));
-    assertTrue(k8s.contains("--set gpu.enabled=true") && !k8s.contains("spark.task.resource.gpu.amount"), k8s);
+    assertTrue(k8s.contains("--set gpu.enabled=true") && !k8s.contains("--conf spark.task.resource.gpu.amount"), k8s);
   }
 
   @Test
