@@ -41,14 +41,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * CycleLake on a real Spark standalone cluster: {@code deploy/local-cluster/start.sh} starts a master and two workers
- * (separate JVMs on 127.0.0.1, each offering 2 cores and 2 GB) from the Spark home assembled out of Maven's jars; the application
+ * (separate JVMs on 127.0.0.1, each offering 2 cores, 2 GB and 2 fake GPUs) from the Spark home assembled out of Maven's jars; the application
  * jar ({@code target/cyclelake.jar}, hence an integration test: it runs after {@code package}) is submitted with
  * {@code org.apache.spark.deploy.SparkSubmit} (through the Spark home's {@code bin/spark-submit}):
  * <ul>
  *   <li>client deploy mode: {@code reprocess} (ingest → features of the input listed in {@code ingest.inputs}), then a
  *       LOCO sweep ({@code conf/sweeps/synthetic-loco.conf}) of a tiny SYNTHETIC fleet (3 cells × 12 cycles) into a
  *       lake directory, executors on both workers;</li>
- *   <li>cluster deploy mode: a {@code sql} query whose driver a worker runs.</li>
+ *   <li>cluster deploy mode: a {@code sql} query whose driver a worker runs;</li>
+ *   <li>then a sequence sweep with {@code gpu.enabled} (client mode, a copy of the lake): each worker announces two
+ *       fake GPUs ({@code CLUSTER_WORKER_GPUS=2}, {@code deploy/local-cluster/fake-gpus.sh}), one executor of 2 cores
+ *       holds both, and tasks that train at the same time must get different addresses.</li>
  * </ul>
  * Meanwhile {@code ingest}, {@code features} and {@code sweep} run in this JVM's {@code local[2]} session on the same
  * input into a second lake, and every Delta table of both lakes must hold the same rows (timing columns, the
