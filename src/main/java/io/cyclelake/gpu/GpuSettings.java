@@ -6,7 +6,7 @@ import io.cyclelake.errors.ErrorCode;
 import java.io.Serializable;
 
 /**
- * {@code cyclelake.gpu}: whether the training stage of a sequence sweep asks Spark for GPUs and how many.
+ * {@code cyclelake.gpu}: whether the training stage of a sweep asks Spark for GPUs and how many.
  *
  * @param enabled the training stage asks for GPUs by stage-level scheduling and every training task binds its GPU
  * @param taskAmount GPUs per training task ({@code TaskResourceRequests.resource("gpu", amount)}); a fraction 1/n

@@ -46,7 +46,7 @@ public final class Tables {
   public static final String LABEL_EXCLUSIONS = "label_exclusions";
   /** Lineage (issue 5): the raw files behind each run. */
   public static final String RUN_FILES = "run_files";
-  /** Where each training task of a sequence sweep ran: executor, GPU address, ND4J backend and device. */
+  /** Where each training task of a sequence sweep (or any sweep with gpu.enabled) ran: executor, GPU, ND4J device. */
   public static final String TRAINING_TASKS = "training_tasks";
   /** {@code predict --task soh}: SOH predicted by a saved run's model for the lake's discharges. */
   public static final String SOH_PREDICTIONS = "soh_predictions";
@@ -300,7 +300,7 @@ public final class Tables {
       f("sha256", StringType, false, "SHA-256 of the file's bytes when it was ingested (files.sha256)"),
   });
 
-  /** One row per training task (run) of a sequence sweep: where it ran and on which GPU and ND4J device. */
+  /** One row per training task (run) of a sequence sweep, or of any sweep with gpu.enabled: where it ran. */
   public static final StructType TRAINING_TASKS_SCHEMA = new StructType(new StructField[] {
       f("run_id", StringType, false, "run the task trained (runs.run_id)"),
       f("sweep_id", StringType, false, "sweep of the run"),

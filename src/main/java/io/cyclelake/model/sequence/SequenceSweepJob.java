@@ -20,6 +20,7 @@ import io.cyclelake.split.FoldSplitter;
 import io.cyclelake.sweep.SweepJob;
 import io.cyclelake.sweep.SweepJob.Spec;
 import io.cyclelake.sweep.TaskSpec;
+import io.cyclelake.sweep.TrainingStage;
 import io.cyclelake.tracking.MlflowSettings;
 import io.cyclelake.tracking.MlflowTracker;
 import io.cyclelake.tracking.RunRecords;
@@ -37,7 +38,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
@@ -69,9 +69,6 @@ public final class SequenceSweepJob {
   /** What a saved run holds. */
   public record SavedRun(String runId, String model, List<String> channels, String mode, int maxLength,
       SequenceScaler scaler, byte[] network, List<SequenceModel.EpochStats> history) implements Serializable {}
-
-  /** A task's result and where it trained. */
-  record Placed(SequenceTask.Result result, TaskPlacement where) implements Serializable {}
 
   /** True when every model named in {@code sweep.models} is a sequence model. */
   public static boolean handles(Config config) {
@@ -128,24 +125,19 @@ public final class SequenceSweepJob {
     }
     progress.step("training " + tasks.size() + " tasks (one per spec and fold) as one Spark job");
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(lake.spark().sparkContext());
-    GpuSettings gpu = GpuSettings.of(config);
-    JavaRDD<TaskSpec> training = GpuScheduling.forTraining(jsc.parallelize(tasks, tasks.size()), gpu);
-    if (gpu.enabled()) progress.say("  " + GpuScheduling.describe(gpu, jsc.getConf()));
     Broadcast<SequenceSet> bData = jsc.broadcast(data);
     Broadcast<List<Fold>> bFolds = jsc.broadcast(folds);
-    List<Placed> placed;
+    List<TrainingStage.Placed<SequenceTask.Result>> placed;
     try {
       jsc.setJobDescription("cyclelake sequence sweep " + sweepId);
-      placed = training.map(t -> {
-        TaskPlacement where = TaskPlacement.bind(gpu, t.runId());
-        SequenceTask.Result r = SequenceTask.run(bData.value(), bFolds.value().get(t.foldIndex()), t, true);
-        return new Placed(r, where.finished());
-      }).collect();
+      // Every task records where it ran (the sequence models load ND4J anyway).
+      placed = TrainingStage.run(jsc, tasks, GpuSettings.of(config), true, progress,
+          t -> SequenceTask.run(bData.value(), bFolds.value().get(t.foldIndex()), t, true));
     } finally {
       bData.unpersist();
       bFolds.unpersist();
     }
-    List<SequenceTask.Result> results = placed.stream().map(Placed::result).toList();
+    List<SequenceTask.Result> results = placed.stream().map(TrainingStage.Placed::result).toList();
     List<String> errors = new ArrayList<>();
     for (SequenceTask.Result r : results) {
       if (!r.status().equals("ok")) errors.add(r.spec().runId() + ": " + r.error());
@@ -223,13 +215,7 @@ public final class SequenceSweepJob {
       }
     }
     var spark = lake.spark();
-    List<Row> placementRows = new ArrayList<>();
-    for (Placed p : placed) {
-      TaskPlacement w = p.where();
-      placementRows.add(RowFactory.create(p.result().spec().runId(), sweepId, w.executorId(), w.host(),
-          w.taskAttemptId(), w.gpuAddress(), w.nd4jBackend(), w.nd4jDevice(), w.startedAt(), w.finishedAt()));
-    }
-    lake.append(spark.createDataFrame(placementRows, Tables.TRAINING_TASKS_SCHEMA), Tables.TRAINING_TASKS);
+    TrainingStage.record(lake, sweepId, tasks, placed);
     lake.append(spark.createDataFrame(predRows, Tables.PREDICTIONS_SCHEMA), Tables.PREDICTIONS);
     lake.append(spark.createDataFrame(metricRows, Tables.FOLD_METRICS_SCHEMA), Tables.FOLD_METRICS);
     lineage.recordSweep(lake, runsDir, sweepId, cellsByRun);
