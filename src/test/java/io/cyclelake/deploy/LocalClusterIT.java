@@ -373,7 +373,7 @@ class LocalClusterIT {
     List<String> gpuStages = stageProfiles.entrySet().stream().filter(x -> x.getValue() == gpuProfile)
         .map(Map.Entry::getKey).toList();
     assertEquals(1, gpuStages.size(), "stages with the GPU profile: " + stageProfiles);
-    assertTrue(gpuStages.get(0).contains("SequenceSweepJob"), "the training stage: " + gpuStages);
+    assertTrue(gpuStages.get(0).contains("collect at TrainingStage.java"), "the training stage: " + gpuStages);
     assertTrue(stageProfiles.size() > 1 && stageProfiles.values().stream().filter(v -> v == 0).count()
         == stageProfiles.size() - 1, "every other stage on the default profile: " + stageProfiles);
   }
