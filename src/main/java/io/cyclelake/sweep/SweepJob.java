@@ -10,6 +10,7 @@ import io.cyclelake.config.ConfigRender;
 import io.cyclelake.errors.CycleLakeException;
 import io.cyclelake.errors.ErrorCode;
 import io.cyclelake.eval.RegressionMetrics;
+import io.cyclelake.gpu.GpuSettings;
 import io.cyclelake.internal.Registry;
 import io.cyclelake.jobs.Progress;
 import io.cyclelake.lake.Lake;
@@ -118,17 +119,18 @@ public final class SweepJob {
       }
     };
     lake.spark().sparkContext().addSparkListener(listener);
-    List<TaskResult> results;
+    List<TrainingStage.Placed<TaskResult>> placed;
     try {
       jsc.setJobDescription("cyclelake sweep " + sweepId);
-      results = jsc.parallelize(tasks, tasks.size())
-          .map(t -> FoldRunner.run(bData.value(), bFolds.value().get(t.foldIndex()), t))
-          .collect();
+      // With gpu.enabled the stage asks for GPUs (neural-ode, mlp train on ND4J) and tasks record where they ran.
+      placed = TrainingStage.run(jsc, tasks, GpuSettings.of(config), false, progress,
+          t -> FoldRunner.run(bData.value(), bFolds.value().get(t.foldIndex()), t));
     } finally {
       lake.spark().sparkContext().removeSparkListener(listener);
       bData.unpersist();
       bFolds.unpersist();
     }
+    List<TaskResult> results = placed.stream().map(TrainingStage.Placed::result).toList();
     int failed = (int) results.stream().filter(r -> !r.status().equals("ok")).count();
     progress.done(results.size() + " tasks, " + failed + " failed");
 
@@ -205,6 +207,7 @@ public final class SweepJob {
       lake.append(spark.createDataFrame(impRows, Tables.FEATURE_IMPORTANCE_SCHEMA), Tables.FEATURE_IMPORTANCE);
     }
     collected.report().record(lake, sweepId, now);
+    TrainingStage.record(lake, sweepId, tasks, placed);
     lineage.recordSweep(lake, runsDir, sweepId, cellsByRun);
     // The runs rows go last: a run listed in `runs` has its predictions and metrics in place.
     lake.append(spark.createDataFrame(runRows, Tables.RUNS_SCHEMA), Tables.RUNS);

@@ -5,6 +5,9 @@ import io.cyclelake.config.ConfigRender;
 import io.cyclelake.errors.CycleLakeException;
 import io.cyclelake.errors.ErrorCode;
 import io.cyclelake.eval.RegressionMetrics;
+import io.cyclelake.gpu.GpuScheduling;
+import io.cyclelake.gpu.GpuSettings;
+import io.cyclelake.gpu.TaskPlacement;
 import io.cyclelake.internal.Registry;
 import io.cyclelake.jobs.Progress;
 import io.cyclelake.lake.Lake;
@@ -17,6 +20,7 @@ import io.cyclelake.split.FoldSplitter;
 import io.cyclelake.sweep.SweepJob;
 import io.cyclelake.sweep.SweepJob.Spec;
 import io.cyclelake.sweep.TaskSpec;
+import io.cyclelake.sweep.TrainingStage;
 import io.cyclelake.tracking.MlflowSettings;
 import io.cyclelake.tracking.MlflowTracker;
 import io.cyclelake.tracking.RunRecords;
@@ -44,7 +48,9 @@ import org.apache.spark.sql.RowFactory;
  * by {@link SequenceJob}, folds of {@code sweep.split}, and every (spec, fold) pair trained as one task of one Spark
  * job ({@link SequenceTask} on the broadcast sequences). The driver writes {@code runs}, {@code fold_metrics} and
  * {@code predictions} exactly like the tabular sweep, plus {@code <runs-dir>/<sweep id>/<run id>.model} (network,
- * scaler, channels, epoch history) when {@code sweep.save-models} is set.
+ * scaler, channels, epoch history) when {@code sweep.save-models} is set, and {@code training_tasks} (executor, GPU
+ * address, ND4J backend and device of every task). With {@code gpu.enabled} the training RDD alone asks for GPUs
+ * ({@link GpuScheduling}) and each task binds its address ({@link TaskPlacement#bind}).
  */
 public final class SequenceSweepJob {
   private SequenceSweepJob() {}
@@ -121,16 +127,17 @@ public final class SequenceSweepJob {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(lake.spark().sparkContext());
     Broadcast<SequenceSet> bData = jsc.broadcast(data);
     Broadcast<List<Fold>> bFolds = jsc.broadcast(folds);
-    List<SequenceTask.Result> results;
+    List<TrainingStage.Placed<SequenceTask.Result>> placed;
     try {
       jsc.setJobDescription("cyclelake sequence sweep " + sweepId);
-      results = jsc.parallelize(tasks, tasks.size())
-          .map(t -> SequenceTask.run(bData.value(), bFolds.value().get(t.foldIndex()), t, true))
-          .collect();
+      // Every task records where it ran (the sequence models load ND4J anyway).
+      placed = TrainingStage.run(jsc, tasks, GpuSettings.of(config), true, progress,
+          t -> SequenceTask.run(bData.value(), bFolds.value().get(t.foldIndex()), t, true));
     } finally {
       bData.unpersist();
       bFolds.unpersist();
     }
+    List<SequenceTask.Result> results = placed.stream().map(TrainingStage.Placed::result).toList();
     List<String> errors = new ArrayList<>();
     for (SequenceTask.Result r : results) {
       if (!r.status().equals("ok")) errors.add(r.spec().runId() + ": " + r.error());
@@ -208,6 +215,7 @@ public final class SequenceSweepJob {
       }
     }
     var spark = lake.spark();
+    TrainingStage.record(lake, sweepId, tasks, placed);
     lake.append(spark.createDataFrame(predRows, Tables.PREDICTIONS_SCHEMA), Tables.PREDICTIONS);
     lake.append(spark.createDataFrame(metricRows, Tables.FOLD_METRICS_SCHEMA), Tables.FOLD_METRICS);
     lineage.recordSweep(lake, runsDir, sweepId, cellsByRun);
