@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -75,14 +74,8 @@ class SequenceRulSweepTest {
     config = ConfigLoader.load(Path.of("does-not-exist"), List.of(conf), List.of("spark.master=\"local[2]\""));
     lake = new Lake(TestSpark.get(), dir.resolve("lake").toString());
     String hash = ConfigRender.hash(config, "cyclelake.features");
-    StructType fs = new StructType()
-        .add("cell_id", DataTypes.StringType).add("cycle_index", DataTypes.IntegerType)
-        .add("cycle_type", DataTypes.StringType).add("capacity_counter_ah", DataTypes.DoubleType)
-        .add("ambient_temperature_c", DataTypes.DoubleType).add(Tables.FEATURE_HASH, DataTypes.StringType);
-    StructType ts = new StructType()
-        .add("cell_id", DataTypes.StringType).add("cycle_index", DataTypes.IntegerType)
-        .add("cycle_type", DataTypes.StringType).add("sample_index", DataTypes.IntegerType)
-        .add("time_s", DataTypes.DoubleType).add("voltage_v", DataTypes.DoubleType);
+    StructType fs = SequenceSweepJobTest.SUMMARY;
+    StructType ts = SequenceSweepJobTest.SAMPLES;
     List<Row> features = new ArrayList<>();
     List<Row> samples = new ArrayList<>();
     for (String cell : List.of("R1", "R2", "R3", "R4")) {
@@ -93,7 +86,8 @@ class SequenceRulSweepTest {
         double duration = cap * 1800;
         for (int s = 0; s < 10; s++) {
           double u = s / 9.0;
-          samples.add(RowFactory.create(cell, cycle, "discharge", s, u * duration, 4.1 - u * u - 0.2 * (2 - cap)));
+          samples.add(RowFactory.create(cell, cycle, "discharge", s, u * duration, 4.1 - u * u - 0.2 * (2 - cap),
+              -2.0));
         }
       }
     }
@@ -108,9 +102,7 @@ class SequenceRulSweepTest {
   }
 
   static double mae(double[] a, double[] p) {
-    double s = 0;
-    for (int i = 0; i < a.length; i++) s += Math.abs(a[i] - p[i]);
-    return s / a.length;
+    return io.cyclelake.eval.RegressionMetrics.of(a, p).mae();
   }
 
   @Test
