@@ -62,17 +62,22 @@ public class SequenceSweepJobTest {
     return 3.6 + 0.1 * s - 0.01 * k + 0.001 * cell;
   }
 
+  /** The columns of features_summary a sequence sweep reads (also used by {@code SequenceRulSweepTest}). */
+  static final StructType SUMMARY = new StructType()
+      .add("cell_id", DataTypes.StringType).add("cycle_index", DataTypes.IntegerType)
+      .add("cycle_type", DataTypes.StringType).add("capacity_counter_ah", DataTypes.DoubleType)
+      .add("ambient_temperature_c", DataTypes.DoubleType).add(Tables.FEATURE_HASH, DataTypes.StringType);
+  /** The columns of timeseries these tests write: sample, time, voltage, current. */
+  static final StructType SAMPLES = new StructType()
+      .add("cell_id", DataTypes.StringType).add("cycle_index", DataTypes.IntegerType)
+      .add("cycle_type", DataTypes.StringType).add("sample_index", DataTypes.IntegerType)
+      .add("time_s", DataTypes.DoubleType).add("voltage_v", DataTypes.DoubleType)
+      .add("current_a", DataTypes.DoubleType);
+
   /** The handwritten features_summary and timeseries (also used by {@code MlflowTrackingTest}). */
   public static void write(Lake lake, String hash) {
-    StructType fs = new StructType()
-        .add("cell_id", DataTypes.StringType).add("cycle_index", DataTypes.IntegerType)
-        .add("cycle_type", DataTypes.StringType).add("capacity_counter_ah", DataTypes.DoubleType)
-        .add("ambient_temperature_c", DataTypes.DoubleType).add(Tables.FEATURE_HASH, DataTypes.StringType);
-    StructType ts = new StructType()
-        .add("cell_id", DataTypes.StringType).add("cycle_index", DataTypes.IntegerType)
-        .add("cycle_type", DataTypes.StringType).add("sample_index", DataTypes.IntegerType)
-        .add("time_s", DataTypes.DoubleType).add("voltage_v", DataTypes.DoubleType)
-        .add("current_a", DataTypes.DoubleType);
+    StructType fs = SUMMARY;
+    StructType ts = SAMPLES;
     List<Row> features = new ArrayList<>();
     List<Row> samples = new ArrayList<>();
     String[] cells = {"S01", "S02", "S03"};
