@@ -189,10 +189,7 @@ public final class SvgCharts {
     CategoryAxis x = new CategoryAxis(null);
     x.setTickLabelFont(TICK);
     x.setMaximumCategoryLabelLines(2);
-    NumberAxis y = new NumberAxis(yLabel);
-    y.setLabelFont(LABEL);
-    y.setTickLabelFont(TICK);
-    CategoryPlot plot = new CategoryPlot(data, x, y, r);
+    CategoryPlot plot = new CategoryPlot(data, x, valueAxis(yLabel, true), r);
     plot.setBackgroundPaint(Color.WHITE);
     plot.setRangeGridlinePaint(GRID);
     plot.setOutlineVisible(false);
@@ -232,15 +229,16 @@ public final class SvgCharts {
     }
   }
 
+  private static NumberAxis valueAxis(String label, boolean includeZero) {
+    NumberAxis a = new NumberAxis(label);
+    a.setAutoRangeIncludesZero(includeZero);
+    a.setLabelFont(LABEL);
+    a.setTickLabelFont(TICK);
+    return a;
+  }
+
   private static XYPlot xyPlot(XYSeriesCollection data, String xLabel, String yLabel, XYLineAndShapeRenderer r) {
-    NumberAxis x = new NumberAxis(xLabel);
-    NumberAxis y = new NumberAxis(yLabel);
-    for (NumberAxis a : List.of(x, y)) {
-      a.setAutoRangeIncludesZero(false);
-      a.setLabelFont(LABEL);
-      a.setTickLabelFont(TICK);
-    }
-    XYPlot plot = new XYPlot(data, x, y, r);
+    XYPlot plot = new XYPlot(data, valueAxis(xLabel, false), valueAxis(yLabel, false), r);
     plot.setBackgroundPaint(Color.WHITE);
     plot.setDomainGridlinePaint(GRID);
     plot.setRangeGridlinePaint(GRID);
