@@ -13,6 +13,11 @@
 # offers to executors and drivers), CLUSTER_DAEMON_MEMORY (256m: heap of the master and worker JVMs themselves),
 # CLUSTER_DAEMON_JAVA_OPTS (-XX:TieredStopAtLevel=1 -XX:+UseSerialGC: the daemons are small, quick JIT and GC
 # keep their CPU low on a 2-core machine), CLUSTER_START_TIMEOUT (seconds, 120).
+# GPUs: CLUSTER_WORKER_GPUS (0) = GPUs each worker offers to executors (spark.worker.resource.gpu.amount), found by
+# CLUSTER_GPU_DISCOVERY_SCRIPT (spark.worker.resource.gpu.discoveryScript; default fake-gpus.sh beside this script,
+# which announces FAKE_GPUS = CLUSTER_WORKER_GPUS addresses 0..n-1 on a CPU-only machine; use
+# deploy/gpu/getGpusResources.sh on a real GPU host). CLUSTER_WORKER_OPTS: further -Dspark.worker.* options of the
+# workers (SPARK_WORKER_OPTS).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -47,6 +52,17 @@ export SPARK_LOCAL_DIRS="$run/local"
 export SPARK_DAEMON_MEMORY=${CLUSTER_DAEMON_MEMORY:-256m}
 # Marks every daemon's command line with the run directory: stop.sh checks it before killing a pid.
 export SPARK_DAEMON_JAVA_OPTS="${CLUSTER_DAEMON_JAVA_OPTS--XX:TieredStopAtLevel=1 -XX:+UseSerialGC} -Dcyclelake.local-cluster=$run"
+gpus=${CLUSTER_WORKER_GPUS:-0}
+[[ "$gpus" =~ ^[0-9]+$ ]] || { echo "local-cluster: CLUSTER_WORKER_GPUS must be a number, got '$gpus'" >&2; exit 2; }
+gpu_script=${CLUSTER_GPU_DISCOVERY_SCRIPT:-$here/fake-gpus.sh}
+worker_opts=${CLUSTER_WORKER_OPTS:-}
+if (( gpus > 0 )); then
+  [[ -x "$gpu_script" ]] || { echo "local-cluster: GPU discovery script $gpu_script is not executable" >&2; exit 2; }
+  export FAKE_GPUS=$gpus
+  worker_opts="-Dspark.worker.resource.gpu.amount=$gpus -Dspark.worker.resource.gpu.discoveryScript=$gpu_script $worker_opts"
+fi
+# Spark's launcher adds SPARK_WORKER_OPTS to the command line of org.apache.spark.deploy.worker.Worker only.
+export SPARK_WORKER_OPTS="$worker_opts"
 
 # Starts "$@" in a new session (its own process group, which its executors and drivers inherit) and records its pid.
 daemon() {
@@ -99,6 +115,7 @@ MASTER_WEBUI_URL=$master_ui
 CLUSTER_WORKERS=$workers
 CLUSTER_WORKER_CORES=$cores
 CLUSTER_WORKER_MEMORY=$memory
+CLUSTER_WORKER_GPUS=$gpus
 EVENT_LOG_DIR=$run/events
 RUN_DIR=$run
 ENV

@@ -3,17 +3,20 @@
 #   K8S=https://api.example:6443 deploy/submit/kubernetes.sh features --conf /opt/cyclelake/conf/deploy/lake-s3.conf
 # The jar and configuration are inside the image (deploy/kubernetes/Dockerfile), hence local:// and /opt/cyclelake
 # paths. The driver pod runs spark-submit in client mode inside the image, so Spark's Java 17 options are added to
-# driver and executors. GPU executors: IMAGE=...-cuda11.6 JAR=local:///opt/cyclelake/cyclelake-cuda.jar GPU=1.
+# driver and executors. GPU executors: IMAGE=...-cuda11.6 JAR=local:///opt/cyclelake/cyclelake-cuda.jar GPU=1: the
+# executors announce GPU GPUs each, and cyclelake.gpu.enabled makes a sequence sweep's training stage alone ask for
+# them (stage-level scheduling: no application-wide spark.task.resource.gpu.amount).
 set -euo pipefail
 : "${SPARK_HOME:?set SPARK_HOME to a Spark 3.5 installation}" "${K8S:?set K8S=https://<api server>:<port>}"
 IMAGE=${IMAGE:-registry.example.com/cyclelake:0.1.0}
 JAR=${JAR:-local:///opt/cyclelake/cyclelake.jar}
 gpu=()
+gpu_args=()
 if [[ "${GPU:-0}" != 0 ]]; then
   gpu=(--conf "spark.executor.resource.gpu.amount=$GPU" --conf spark.executor.resource.gpu.vendor=nvidia.com
        --conf spark.executor.resource.gpu.discoveryScript=/opt/cyclelake/gpu/getGpusResources.sh
-       --conf spark.task.resource.gpu.amount=1
        --conf spark.kubernetes.executor.podTemplateFile=/opt/cyclelake/pod-templates/executor-gpu.yaml)
+  gpu_args=(--set gpu.enabled=true)
 fi
 
 exec "$SPARK_HOME/bin/spark-submit" \
@@ -29,4 +32,4 @@ exec "$SPARK_HOME/bin/spark-submit" \
   --conf spark.sql.session.timeZone=UTC \
   --conf spark.eventLog.enabled=true --conf spark.eventLog.dir=s3a://battery-lake/spark-events \
   "${gpu[@]}" \
-  "$JAR" "$@"
+  "$JAR" "$@" "${gpu_args[@]}"

@@ -5,6 +5,7 @@ import io.cyclelake.config.ConfigLoader;
 import io.cyclelake.errors.CycleLakeException;
 import io.cyclelake.errors.ErrorCode;
 import io.cyclelake.experiment.Experiment;
+import io.cyclelake.experiment.ExperimentFigures;
 import io.cyclelake.experiment.ExperimentJob;
 import io.cyclelake.experiment.ExperimentReport;
 import io.cyclelake.ingest.IngestJob;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -27,7 +29,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "experiment", mixinStandardHelpOptions = true,
     description = "Run a named experiment of conf/experiments/NAME.conf end to end: ingest its data (new files "
         + "only), compute missing features, run its sweeps, record them in the experiments table and write "
-        + "docs/results/NAME.md and its block of docs/results.md. Without NAME: list the experiments.",
+        + "docs/results/NAME.md (with SVG figures in docs/results/img/NAME/ and a Markdown model card per spec in "
+        + "docs/results/cards/NAME/) and its block of docs/results.md. Without NAME: list the experiments.",
     footer = {"", "Exit codes: 0 every step ran; 10 a step failed or all its tasks failed (the other steps ran and "
         + "are written); 2 unknown experiment or bad configuration; 3 an input folder is missing."})
 final class ExperimentCommand extends LakeCommand {
@@ -131,14 +134,25 @@ final class ExperimentCommand extends LakeCommand {
         : home.resolve(config.getString("cyclelake.experiment-results.dir"));
     Path page = resultsDir.resolve(name + ".md");
     Files.createDirectories(resultsDir);
-    Files.writeString(page, ExperimentReport.markdown(lake, e, run, specs, command), StandardCharsets.UTF_8);
+    Map<String, Path> cards = ExperimentReport.writeCards(lake, e, run, resultsDir.resolve("cards").resolve(name),
+        home);
+    p.say("experiment " + name + ": " + cards.size() + " model cards in " + resultsDir.resolve("cards")
+        .resolve(name));
+    Path img = resultsDir.resolve("img").resolve(name);
+    ExperimentReport.clearGenerated(img);
+    List<ExperimentFigures.Figure> figures = ExperimentFigures.write(lake, e, run, specs, img);
+    p.say("experiment " + name + ": " + figures.size() + " figures in " + img);
+    ExperimentReport.Artifacts artifacts = new ExperimentReport.Artifacts(cards, figures);
+    Files.writeString(page, ExperimentReport.markdown(lake, e, run, specs, command, artifacts, resultsDir),
+        StandardCharsets.UTF_8);
     p.say("experiment " + name + ": results in " + page);
     String idx = index != null ? index : config.getString("cyclelake.experiment-results.index");
     if (!idx.isEmpty()) {
       Path indexFile = home.resolve(idx);
       String link = indexFile.toAbsolutePath().normalize().getParent().relativize(page.toAbsolutePath().normalize())
           .toString().replace('\\', '/');
-      ExperimentReport.updateIndex(indexFile, name, ExperimentReport.indexBlock(e, run, specs, command, link));
+      ExperimentReport.updateIndex(indexFile, name, ExperimentReport.indexBlock(e, run, specs, command, link,
+          artifacts, indexFile.toAbsolutePath().normalize().getParent()));
       p.say("experiment " + name + ": updated " + indexFile);
     }
     for (ExperimentReport.TargetOutcome o : ExperimentReport.targets(e, specs)) p.say("target " + o.describe());

@@ -49,8 +49,12 @@ final class IngestCommand extends LakeCommand {
     Config c = common.config();
     Config settings = c.hasPath("cyclelake.ingest." + reader.name())
         ? c.getConfig("cyclelake.ingest." + reader.name()) : com.typesafe.config.ConfigFactory.empty();
-    IngestJob.Result r = IngestJob.run(common.openLake(), reader, input, settings, cells, force,
-        io.cyclelake.ingest.ValidationRules.from(c), progress);
+    // A rerun with nothing new is decided from the manifest's plain-text copy before Spark starts (the bulk of a
+    // no-op's time otherwise); anything else goes through the Spark ingest.
+    IngestJob.Result r = IngestJob.nothingNew(c.getString("cyclelake.lake.path"), reader, input, settings, cells,
+            force, progress)
+        .orElseGet(() -> IngestJob.run(common.openLake(), reader, input, settings, cells, force,
+            io.cyclelake.ingest.ValidationRules.from(c), progress));
     progress.say(String.format(java.util.Locale.ROOT, "ingest: files %d read (%d failed), %d unchanged (skipped), "
             + "%d gone from the input; %d lines read = %d samples + %d impedance points + %d quarantined + %d listing "
             + "rows; %.1f s", r.filesChanged(), r.filesFailed(), r.filesUnchanged(), r.filesRemoved().size(),

@@ -156,9 +156,78 @@ public final class ExperimentReport {
     return out;
   }
 
-  /** The page {@code docs/results/NAME.md}. */
+  /**
+   * What an experiment writes beside its page: the Markdown model card of each spec (key {@link #cardKey}) and the
+   * figures.
+   */
+  public record Artifacts(Map<String, Path> cards, List<ExperimentFigures.Figure> figures) {
+    public static Artifacts none() {
+      return new Artifacts(Map.of(), List.of());
+    }
+
+    /** A Markdown link to the card of {@code s}, relative to {@code from}, or "–" without one. */
+    String cardLink(Spec s, Path from) {
+      Path card = cards.get(cardKey(s.sweepId(), s.index()));
+      return card == null ? "–" : "[card](" + rel(from, card) + ")";
+    }
+  }
+
+  /** The key of a spec's card in {@link Artifacts#cards()}. */
+  public static String cardKey(String sweepId, int specIndex) {
+    return sweepId + "/s" + specIndex;
+  }
+
+  static String rel(Path from, Path target) {
+    return from.toAbsolutePath().normalize().relativize(target.toAbsolutePath().normalize()).toString()
+        .replace('\\', '/');
+  }
+
+  /**
+   * Writes the Markdown model card of every spec of the run's successful steps into {@code dir/<step>/} (the
+   * folder is emptied of earlier cards first: they are regenerated on every run, never edited), with each sweep's
+   * configuration and index; the cards' commands name files relative to {@code home}. Returns the cards by
+   * {@link #cardKey}.
+   */
+  public static Map<String, Path> writeCards(Lake lake, Experiment e, ExperimentJob.Result run, Path dir,
+      Path home) {
+    clearGenerated(dir);
+    Map<String, Path> out = new LinkedHashMap<>();
+    for (ExperimentJob.StepResult s : run.steps()) {
+      if (s.sweepId() == null) continue;
+      for (io.cyclelake.report.card.CardFiles.Written w : io.cyclelake.report.card.CardFiles.writeSweepMarkdown(lake,
+          s.sweepId(), dir.resolve(s.step().name()), home, "`cyclelake experiment " + e.name() + "`")) {
+        out.put(cardKey(s.sweepId(), Integer.parseInt(w.label().substring(1, w.label().indexOf('-')))),
+            w.markdown());
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Deletes the files an experiment generates ({@code .md}, {@code .conf}, {@code .svg}) under {@code dir} and the
+   * folders left empty; anything else stays.
+   */
+  public static void clearGenerated(Path dir) {
+    if (!Files.isDirectory(dir)) return;
+    try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        String n = p.getFileName().toString();
+        if (Files.isRegularFile(p) && (n.endsWith(".md") || n.endsWith(".conf") || n.endsWith(".svg"))) {
+          Files.delete(p);
+        } else if (Files.isDirectory(p)) {
+          try (java.util.stream.Stream<Path> left = Files.list(p)) {
+            if (left.findAny().isEmpty()) Files.delete(p);
+          }
+        }
+      }
+    } catch (IOException ex) {
+      throw new CycleLakeException(ErrorCode.JOB_FAILED, "cannot clear " + dir + ": " + ex.getMessage(), null, ex);
+    }
+  }
+
+  /** The page {@code docs/results/NAME.md} in folder {@code pageDir} (links are relative to it). */
   public static String markdown(Lake lake, Experiment e, ExperimentJob.Result run, List<Spec> specs,
-      String command) {
+      String command, Artifacts artifacts, Path pageDir) {
     String lakePath = lake.root();
     Map<String, String> facts = new LinkedHashMap<>();
     facts.put("command", command);
@@ -177,14 +246,27 @@ public final class ExperimentReport {
     List<TargetOutcome> outcomes = targets(e, specs);
     for (TargetOutcome o : outcomes) res.text("Target " + o.describe() + ".");
     res.table("test", List.of("step", "model", "settings", "folds", "MAE", "MAE sd", "RMSE", "MAPE %", "R²",
-        "±3 %", "±5 %", "coverage (level)"), summaryRows(specs, "test", e.documented(), true));
+        "±3 %", "±5 %", "coverage (level)", "model card"), summaryRows(specs, "test", e.documented(), true,
+            s -> artifacts.cardLink(s, pageDir)));
     sections.add(res);
+    if (!artifacts.figures().isEmpty()) {
+      Section fig = new Section("figures", "Figures");
+      String last = null;
+      for (ExperimentFigures.Figure f : artifacts.figures()) {
+        if (!f.step().equals(last)) fig.heading("Step " + f.step());
+        last = f.step();
+        fig.text("![" + f.kind() + " " + f.step() + "](" + rel(pageDir, f.file()) + ")");
+        fig.text("_" + f.caption() + "_");
+      }
+      sections.add(fig);
+    }
     Section val = new Section("validation", "Validation metrics, mean over folds");
     if (specs.stream().noneMatch(s -> s.byPart().containsKey("validation"))) {
       val.text("No fold of these sweeps has a validation part.");
     }
     val.table("validation", List.of("step", "model", "settings", "folds", "MAE", "MAE sd", "RMSE", "MAPE %", "R²",
-        "±3 %", "±5 %", "coverage (level)"), summaryRows(specs, "validation", e.documented(), false));
+        "±3 %", "±5 %", "coverage (level)"), summaryRows(specs, "validation", e.documented(), false,
+            null));
     sections.add(val);
     Section folds = new Section("folds", "Test metrics per fold");
     List<List<Object>> fr = new ArrayList<>();
@@ -208,9 +290,10 @@ public final class ExperimentReport {
                   + x + "`")).toList())));
     }
     steps.table("steps", List.of("step", "sweep", "status", "tasks", "failed", "seconds", "conf and overrides"), sr);
-    steps.text("Every figure above is a mean over the folds of the rows of fold_metrics with cell_id = '*' of these "
-        + "sweeps; per-cell figures, predictions and model cards: `jobs/cyclelake report --sweep ID`, "
-        + "`jobs/cyclelake cards --sweep ID`.");
+    steps.text("Every metric above is a mean over the folds of the rows of fold_metrics with cell_id = '*' of these "
+        + "sweeps; the plots are drawn from predictions and fold_metrics; the model cards linked in the test table "
+        + "(per fold and per cell metrics, training data, where each model does worst) are written from the lake "
+        + "by this command on every run. HTML report of a sweep: `jobs/cyclelake report --sweep ID`.");
     sections.add(steps);
     return Markdown.render("Experiment " + e.name() + ": " + e.title(), facts, sections);
   }
@@ -246,7 +329,7 @@ public final class ExperimentReport {
   }
 
   private static List<List<Object>> summaryRows(List<Spec> specs, String part, List<Experiment.Documented> docs,
-      boolean withSd) {
+      boolean withSd, java.util.function.Function<Spec, String> card) {
     List<List<Object>> rows = new ArrayList<>();
     for (Spec s : specs) {
       if (!s.byPart().containsKey(part)) continue;
@@ -256,18 +339,25 @@ public final class ExperimentReport {
           fmt(s.mean(part, 5))));
       double cov = FoldStats.mean(s.coverage());
       r.add(part.equals("test") && !Double.isNaN(cov) ? fmt(cov) + " (" + fmt(s.level()) + ")" : "–");
+      if (card != null) r.add(card.apply(s));
       rows.add(r);
     }
     for (Experiment.Documented d : docs) {
       if (!d.part().equals(part)) continue;
-      rows.add(List.of("published", d.name(), "", "", fmt(d.mae()), "", fmt(d.rmse()), "", fmt(d.r2()), "", "", ""));
+      List<Object> r = new ArrayList<>(List.of("published", d.name(), "", "", fmt(d.mae()), "", fmt(d.rmse()), "",
+          fmt(d.r2()), "", "", ""));
+      if (card != null) r.add("");
+      rows.add(r);
     }
     return rows;
   }
 
-  /** The block of the results index for this experiment: its test table, command, commit and date. */
+  /**
+   * The block of the results index for this experiment: its test table with a link to each spec's model card
+   * (relative to {@code indexDir}), command, commit and date.
+   */
   public static String indexBlock(Experiment e, ExperimentJob.Result run, List<Spec> specs, String command,
-      String pageLink) {
+      String pageLink, Artifacts artifacts, Path indexDir) {
     StringBuilder b = new StringBuilder();
     b.append("`").append(command).append("` · commit `").append(run.gitCommit()).append("` · ")
         .append(run.started().toString(), 0, 10).append(" · ")
@@ -275,8 +365,8 @@ public final class ExperimentReport {
         .append(" · [full results](").append(pageLink).append(")\n\n");
     for (TargetOutcome o : targets(e, specs)) b.append("- Target ").append(o.describe()).append('\n');
     if (!e.targets().isEmpty()) b.append('\n');
-    b.append("| step | model | settings | folds | MAE ± sd | RMSE | R² | ±5 % | coverage |\n")
-        .append("|---|---|---|---|---|---|---|---|---|\n");
+    b.append("| step | model | settings | folds | MAE ± sd | RMSE | R² | ±5 % | coverage | model card |\n")
+        .append("|---|---|---|---|---|---|---|---|---|---|\n");
     for (Spec s : specs) {
       if (!s.byPart().containsKey("test")) continue;
       b.append("| ").append(s.step()).append(" | ").append(s.model()).append(" | ")
@@ -284,12 +374,13 @@ public final class ExperimentReport {
           .append(s.byPart().get("test").size()).append(" | ").append(fmt(s.mean("test", 0))).append(" ± ")
           .append(fmt(s.sd("test", 0))).append(" | ").append(fmt(s.mean("test", 1))).append(" | ")
           .append(fmt(s.mean("test", 3))).append(" | ").append(fmt(s.mean("test", 5))).append(" | ")
-          .append(fmt(FoldStats.mean(s.coverage()))).append(" |\n");
+          .append(fmt(FoldStats.mean(s.coverage()))).append(" | ").append(artifacts.cardLink(s, indexDir))
+          .append(" |\n");
     }
     for (Experiment.Documented d : e.documented()) {
       if (!d.part().equals("test")) continue;
       b.append("| published | ").append(d.name()).append(" | | | ").append(fmt(d.mae())).append(" | ")
-          .append(fmt(d.rmse())).append(" | ").append(fmt(d.r2())).append(" | | |\n");
+          .append(fmt(d.rmse())).append(" | ").append(fmt(d.r2())).append(" | | | |\n");
     }
     for (ExperimentJob.StepResult s : run.steps()) {
       if (!s.status().equals("ok")) b.append("\nStep ").append(s.step().name()).append(" failed: ").append(s.error())

@@ -7,10 +7,8 @@ import io.cyclelake.errors.ErrorCode;
 import io.cyclelake.ingest.mapped.BdfReader;
 import io.cyclelake.lake.Lake;
 import io.cyclelake.schema.Tables;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -24,9 +22,11 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Writes the lake's charge and discharge samples as Battery Data Format CSV, one file per cell
- * ({@code <out>/<cell>.bdf.csv}), with BDF's preferred labels: {@code Test Time / s, Voltage / V, Current / A,
- * Unix Time / s, Cycle Count / 1, Step Count / 1, Ambient Temperature / degC, Surface Temperature T1 / degC}.
+ * Writes the lake's charge and discharge samples in the Battery Data Format, one file per cell: CSV
+ * ({@code <out>/<cell>.bdf.csv}) or Parquet ({@code <out>/<cell>.bdf.parquet}, one row per sample, the same columns;
+ * written with parquet-hadoop, which Spark ships, streaming the cell's rows), with BDF's preferred labels:
+ * {@code Test Time / s, Voltage / V, Current / A, Unix Time / s, Cycle Count / 1, Step Count / 1,
+ * Ambient Temperature / degC, Surface Temperature T1 / degC}.
  *
  * <p>Test time: an operation with a {@code start_time} begins at that time (relative to the cell's first operation
  * with one); an operation without one continues from the end of the previous operation. {@code Unix Time / s} is
@@ -38,10 +38,31 @@ import org.apache.spark.sql.Row;
 public final class BdfExport {
   private BdfExport() {}
 
+  /** The file formats: BDF's CSV and Parquet flavours. */
+  public enum Format {
+    CSV(".bdf.csv"),
+    PARQUET(".bdf.parquet");
+
+    private final String suffix;
+
+    Format(String suffix) {
+      this.suffix = suffix;
+    }
+
+    public String suffix() {
+      return suffix;
+    }
+  }
+
   /** What was written: one file per cell, with its sample count. */
   public record Written(Path file, String cell, long samples) {}
 
+  /** As CSV. */
   public static List<Written> run(Lake lake, Path out, Set<String> cells) throws IOException {
+    return run(lake, out, cells, Format.CSV);
+  }
+
+  public static List<Written> run(Lake lake, Path out, Set<String> cells, Format format) throws IOException {
     Dataset<Row> cycles = lake.read(Tables.CYCLES, "ingest")
         .where(col("cycle_type").isin("charge", "discharge"))
         .select("cell_id", "cycle_index", "start_time", "ambient_temperature_c");
@@ -62,14 +83,11 @@ public final class BdfExport {
           .select("cycle_index", "sample_index", "time_s", "voltage_v", "current_a", "step_index", "temperature_c",
               "start_time", "ambient_temperature_c")
           .orderBy("cycle_index", "sample_index");
-      Path file = out.resolve(cell + ".bdf.csv");
-      Path tmp = out.resolve("." + cell + ".bdf.csv.tmp");
+      Path file = out.resolve(cell + format.suffix());
+      Path tmp = out.resolve("." + cell + format.suffix() + ".tmp");
+      Files.deleteIfExists(tmp);
       long n = 0;
-      try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-        w.write(String.join(",", BdfReader.TEST_TIME, BdfReader.VOLTAGE, BdfReader.CURRENT, BdfReader.UNIX_TIME,
-            BdfReader.CYCLE_COUNT, BdfReader.STEP_COUNT, BdfReader.AMBIENT_TEMPERATURE,
-            BdfReader.SURFACE_TEMPERATURE));
-        w.newLine();
+      try (BdfRows w = format == Format.CSV ? BdfRows.csv(tmp) : BdfRows.parquet(tmp)) {
         Integer op = null;
         Double firstStart = null;
         double offset = 0;
@@ -89,10 +107,8 @@ public final class BdfExport {
           double t = r.isNullAt(2) ? Double.NaN : r.getDouble(2);
           double test = offset + t;
           if (!Double.isNaN(test)) lastTest = Math.max(lastTest, test);
-          w.write(String.join(",", num(test), num(r, 3), num(r, 4),
-              opStart == null ? "" : num(opStart + t), Integer.toString(cycle / 2),
-              r.isNullAt(5) ? "" : Integer.toString(r.getInt(5)), num(r, 8), num(r, 6)));
-          w.newLine();
+          w.write(test, dbl(r, 3), dbl(r, 4), opStart == null ? Double.NaN : opStart + t, cycle / 2,
+              r.isNullAt(5) ? null : r.getInt(5), dbl(r, 8), dbl(r, 6));
           n++;
         }
       } catch (UncheckedIOException e) {
@@ -104,12 +120,8 @@ public final class BdfExport {
     return written;
   }
 
-  private static String num(Row r, int i) {
-    return r.isNullAt(i) ? "" : num(r.getDouble(i));
+  private static double dbl(Row r, int i) {
+    return r.isNullAt(i) ? Double.NaN : r.getDouble(i);
   }
 
-  /** Shortest text that reads back to the same double; empty for NaN. */
-  private static String num(double d) {
-    return Double.isNaN(d) ? "" : Double.toString(d);
-  }
 }

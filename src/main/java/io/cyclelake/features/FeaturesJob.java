@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import io.cyclelake.jobs.Progress;
+import io.cyclelake.lake.ConcurrentCommits;
 import io.cyclelake.lake.Lake;
 import io.cyclelake.schema.Tables;
 import io.delta.tables.DeltaTable;
@@ -75,6 +76,18 @@ public final class FeaturesJob {
   }
 
   public static Result run(Lake lake, Settings settings, String configHash, Progress progress) {
+    return ConcurrentCommits.retry(lake, "features", "looking for the cycles without features again",
+        "every Delta commit is whole and features_summary, which says what is done, is written last, so run "
+        + "features again", progress::say, () -> runOnce(lake, settings, configHash, progress));
+  }
+
+  /**
+   * One attempt. A cycle is to do when any of features_summary, features_ica and ica_curves lacks its row for these
+   * settings: an ingest running at the same time may delete a cell's rows between this job's writes of the ICA
+   * tables and of features_summary. The ICA rows are upserted by cycle in one MERGE per table, so two features runs
+   * of the same cycles at once leave one row per cycle (the later MERGE conflicts and its run retries).
+   */
+  private static Result runOnce(Lake lake, Settings settings, String configHash, Progress progress) {
     long start = System.nanoTime();
     List<String> cycleTypes = settings.cycleTypes();
     progress.step("finding " + String.join(" and ", cycleTypes) + " cycles without features for settings "
@@ -82,11 +95,14 @@ public final class FeaturesJob {
     Dataset<Row> wanted = lake.read(Tables.CYCLES, "ingest")
         .where(col("cycle_type").isin(cycleTypes.toArray()).and(col("n_samples").gt(0)))
         .select("cell_id", "cycle_index");
-    if (lake.exists(Tables.FEATURES_SUMMARY)) {
-      wanted = wanted.join(lake.read(Tables.FEATURES_SUMMARY, "features")
-              .where(col(Tables.FEATURE_HASH).equalTo(configHash)).select("cell_id", "cycle_index"),
-          Lake.CELL_CYCLE, "left_anti");
+    Dataset<Row> done = null;
+    for (String t : List.of(Tables.FEATURES_SUMMARY, Tables.FEATURES_ICA, Tables.ICA_CURVES)) {
+      Dataset<Row> has = lake.exists(t) ? lake.read(t, "features").where(col(Tables.FEATURE_HASH).equalTo(configHash))
+          .select("cell_id", "cycle_index") : null;
+      done = has == null ? null : done == null ? has : done.join(has, Lake.CELL_CYCLE, "left_semi");
+      if (done == null) break;
     }
+    if (done != null) wanted = wanted.join(done, Lake.CELL_CYCLE, "left_anti");
     List<Row> todo = wanted.collectAsList();
     if (todo.isEmpty()) {
       progress.done("nothing to compute: every cycle has features for settings " + configHash);
@@ -120,28 +136,22 @@ public final class FeaturesJob {
       double computeSeconds = (System.nanoTime() - start) / 1e9;
       progress.done(String.format(Locale.ROOT, "%d cycles (%d with an ICA peak): %.1f cycles/s", n, withPeaks,
           n / computeSeconds));
-      // A crash after the ICA tables but before features_summary leaves rows that this delete clears on the rerun;
-      // features_summary goes last because it decides what is done.
+      // A crash after the ICA tables but before features_summary leaves rows that the rerun's upsert replaces;
+      // features_summary goes last because it decides, with the ICA tables, what is done.
       progress.step("writing features_ica and ica_curves");
-      for (String t : List.of(Tables.FEATURES_ICA, Tables.ICA_CURVES)) {
-        if (lake.exists(t)) {
-          DeltaTable.forPath(lake.spark(), lake.path(t)).as("t")
-              .merge(todoKeys.as("s"), "t.cell_id = s.cell_id AND t.cycle_index = s.cycle_index AND t."
-                  + Tables.FEATURE_HASH + " = " + Lake.literal(configHash))
-              .whenMatched().delete().execute();
-        }
-      }
-      lake.append(all.select(columns(Tables.FEATURES_ICA_SCHEMA)), Tables.FEATURES_ICA);
-      lake.append(all.select(columns(Tables.ICA_CURVES_SCHEMA)), Tables.ICA_CURVES);
-      progress.done("appended " + n + " rows to each");
+      upsert(lake, all.select(columns(Tables.FEATURES_ICA_SCHEMA)), Tables.FEATURES_ICA, cells, configHash);
+      upsert(lake, all.select(columns(Tables.ICA_CURVES_SCHEMA)), Tables.ICA_CURVES, cells, configHash);
+      progress.done("upserted " + n + " rows into each");
 
       progress.step("cell context (efficiencies, throughput, resistance, Arrhenius) of " + cells.size() + " cells");
       // Earlier rows of these cells keep the timeseries version they were computed from.
       Dataset<Row> perCycle = all.select(columns(Tables.CYCLE_SUMMARY_SCHEMA)).withColumn(Tables.INPUT_VERSION,
           lit(inputVersion));
+      // Not the rows of the cycles computed here: a features run at the same time may have written them meanwhile.
       if (lake.exists(Tables.FEATURES_SUMMARY)) {
         perCycle = perCycle.unionByName(lake.read(Tables.FEATURES_SUMMARY, "features")
             .where(col(Tables.FEATURE_HASH).equalTo(configHash).and(col("cell_id").isin(cells.toArray())))
+            .join(todoKeys, Lake.CELL_CYCLE, "left_anti")
             .select(columns(Tables.CYCLE_SUMMARY_SCHEMA.add(Tables.INPUT_VERSION, "long"))));
       }
       Dataset<Row> cyclesOfCells = lake.read(Tables.CYCLES, "ingest").where(col("cell_id").isin(cells.toArray()));
@@ -162,6 +172,27 @@ public final class FeaturesJob {
       all.unpersist();
       todoKeys.unpersist();
     }
+  }
+
+  /**
+   * Writes one row per cycle of {@code rows} into {@code table} in one transaction: a MERGE on (cell, cycle,
+   * settings hash) that replaces a cycle's row or inserts it (columns new in the canonical schema are added), or the
+   * table's creation with a replaceWhere on the cells, so that a second creator at the same time conflicts instead of
+   * adding its rows beside the first one's.
+   */
+  private static void upsert(Lake lake, Dataset<Row> rows, String table, Set<String> cells, String configHash) {
+    String mine = Lake.in("cell_id", cells) + " AND " + Tables.FEATURE_HASH + " = " + Lake.literal(configHash);
+    if (!lake.exists(table)) {
+      lake.replace(rows, table, mine);
+      return;
+    }
+    DeltaTable.forPath(lake.spark(), lake.path(table)).as("t")
+        .merge(rows.as("s"), "t.cell_id = s.cell_id AND t.cycle_index = s.cycle_index AND t." + Tables.FEATURE_HASH
+            + " = s." + Tables.FEATURE_HASH)
+        .withSchemaEvolution()
+        .whenMatched().updateAll()
+        .whenNotMatched().insertAll()
+        .execute();
   }
 
   private static org.apache.spark.sql.Column[] columns(StructType schema) {

@@ -12,6 +12,7 @@ import com.typesafe.config.Config;
 import io.cyclelake.errors.CycleLakeException;
 import io.cyclelake.errors.ErrorCode;
 import io.cyclelake.jobs.Progress;
+import io.cyclelake.lake.ConcurrentCommits;
 import io.cyclelake.lake.Lake;
 import io.cyclelake.schema.Tables;
 import java.io.IOException;
@@ -76,52 +77,64 @@ public final class IngestJob {
    */
   public static Result run(Lake lake, SourceReader reader, Path input, Config readerSettings, Set<String> cells,
       boolean force, ValidationRules rules, Progress progress) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return runOnce(lake, reader, input, readerSettings, cells, force, rules, progress);
-      } catch (RuntimeException e) {
-        Throwable conflict = concurrentCommit(e);
-        if (conflict == null) throw e;
-        if (attempt >= CONFLICT_ATTEMPTS) {
-          throw new CycleLakeException(ErrorCode.JOB_FAILED, "another job wrote to the lake " + lake.root()
-              + " while this ingest did, " + attempt + " times in a row (" + conflict.getMessage().lines().findFirst()
-              .orElse("") + "). Nothing is corrupt: every Delta commit is whole, and the manifest of a file is "
-              + "written only after its rows, so run the ingest again: it reads the files not recorded as ok and "
-              + "replaces their rows", null, e);
-        }
-        progress.say("ingest: another job committed to the lake at the same time (" + conflict.getClass()
-            .getSimpleName() + "); reading the manifest again and retrying (attempt " + (attempt + 1) + " of "
-            + CONFLICT_ATTEMPTS + ")");
-      }
+    return ConcurrentCommits.retry(lake, "ingest", "reading the manifest again", "every Delta commit is whole, "
+        + "and the manifest of a file is written only after its rows, so run the ingest again: it reads the files not "
+        + "recorded as ok and replaces their rows", progress::say,
+        () -> runOnce(lake, reader, input, readerSettings, cells, force, rules, progress));
+  }
+
+  /** The Delta concurrent-modification exception in {@code e}'s causes, or null. */
+  static Throwable concurrentCommit(Throwable e) {
+    return ConcurrentCommits.find(e);
+  }
+
+  /**
+   * What planning and the manifest found before anything is read: the plan, the files that must be read and those
+   * that are unchanged or gone.
+   */
+  private record Changes(IngestPlan plan, Map<String, Operation> ops, Set<String> planCells,
+      Set<String> listingPaths, Map<String, FileState> states, Map<String, String> shas, List<InputFile> changed,
+      boolean listingChanged, List<String> removed, int unchanged) {
+    boolean nothingNew() {
+      return changed.isEmpty() && !listingChanged;
+    }
+
+    Result nothingNewResult() {
+      return new Result(0, planCells, 0, 0, 0, 0, 0, 0, unchanged, 0, removed);
     }
   }
 
   /**
-   * How many times an ingest runs when a concurrent writer's Delta commit conflicts with one of its own. A retry is
-   * safe: each table's write replaces the rows of the files read (one transaction), and the manifest goes last.
+   * The ingest's answer when nothing under {@code input} is new or changed, decided without Spark from the lake's
+   * plain-text copy of the manifest ({@link ManifestSnapshot}); empty when the copy cannot decide (no copy, a commit
+   * to {@code files} since it was written, a lake not on the local file system, {@code force}) or when files must be
+   * read: then run the ingest.
    */
-  static final int CONFLICT_ATTEMPTS = 3;
-
-  /** The Delta concurrent-modification exception in {@code e}'s causes, or null. */
-  static Throwable concurrentCommit(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof io.delta.exceptions.DeltaConcurrentModificationException
-          || t instanceof org.apache.spark.sql.delta.DeltaConcurrentModificationException) {
-        return t;
-      }
-      if (t.getCause() == t) break;
+  public static java.util.Optional<Result> nothingNew(String lakeRoot, SourceReader reader, Path input,
+      Config readerSettings, Set<String> cells, boolean force, Progress progress) {
+    if (force) return java.util.Optional.empty();
+    java.util.Optional<Manifest> manifest = ManifestSnapshot.read(lakeRoot, reader.name());
+    if (manifest.isEmpty()) return java.util.Optional.empty();
+    Path in = input.toAbsolutePath().normalize();
+    if (!Files.exists(in)) return java.util.Optional.empty(); // the ingest says so
+    // Planning lines are shown only when this decides; otherwise the ingest plans again and says so itself.
+    java.io.ByteArrayOutputStream lines = new java.io.ByteArrayOutputStream();
+    Changes c;
+    try {
+      c = changes(reader.configured(readerSettings), in, readerSettings, cells, false, manifest.get(),
+          new Progress(new java.io.PrintStream(lines, true, java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (CycleLakeException e) {
+      return java.util.Optional.empty(); // the ingest reports it the same way, with Spark up
     }
-    return null;
+    if (!c.nothingNew()) return java.util.Optional.empty();
+    lines.toString(java.nio.charset.StandardCharsets.UTF_8).lines().forEach(progress::say);
+    progress.say("ingest: nothing new under " + in + " (" + c.unchanged() + " files unchanged, checked against the "
+        + "manifest's copy); no table was written, Spark was not started");
+    return java.util.Optional.of(c.nothingNewResult());
   }
 
-  private static Result runOnce(Lake lake, SourceReader reader, Path input, Config readerSettings, Set<String> cells,
-      boolean force, ValidationRules rules, Progress progress) {
-    SparkSession spark = lake.spark();
-    reader = reader.configured(readerSettings);
-    Path in = input.toAbsolutePath().normalize();
-    if (!Files.exists(in)) {
-      throw new CycleLakeException(ErrorCode.INPUT_MISSING, "input " + in + " does not exist");
-    }
+  private static Changes changes(SourceReader reader, Path in, Config readerSettings, Set<String> cells,
+      boolean force, Manifest manifest, Progress progress) {
     progress.step("planning " + reader.name() + " ingest of " + in);
     IngestPlan plan;
     try {
@@ -143,7 +156,6 @@ public final class IngestJob {
       throw new CycleLakeException(ErrorCode.INPUT_MISSING, "no operations found in " + in
           + (cells.isEmpty() ? "" : " for cells " + cells));
     }
-    Manifest manifest = Manifest.load(lake, reader.name());
     Set<String> dataPaths = new LinkedHashSet<>();
     plan.files().forEach(f -> dataPaths.add(f.path()));
     Set<String> listingPaths = new LinkedHashSet<>();
@@ -179,9 +191,33 @@ public final class IngestJob {
         ops.size(), planCells.size(), changed.size(), plan.files().size(),
         listingChanged ? ", listing changed" : "",
         removed.isEmpty() ? "" : "; " + removed.size() + " files in the manifest are gone (their rows are kept)"));
-    if (changed.isEmpty() && !listingChanged) {
+    return new Changes(plan, ops, planCells, listingPaths, states, shas, changed, listingChanged, removed, unchanged);
+  }
+
+  private static Result runOnce(Lake lake, SourceReader reader, Path input, Config readerSettings, Set<String> cells,
+      boolean force, ValidationRules rules, Progress progress) {
+    SparkSession spark = lake.spark();
+    reader = reader.configured(readerSettings);
+    Path in = input.toAbsolutePath().normalize();
+    if (!Files.exists(in)) {
+      throw new CycleLakeException(ErrorCode.INPUT_MISSING, "input " + in + " does not exist");
+    }
+    Manifest manifest = Manifest.load(lake, reader.name());
+    Changes found = changes(reader, in, readerSettings, cells, force, manifest, progress);
+    IngestPlan plan = found.plan();
+    Map<String, Operation> ops = found.ops();
+    Set<String> planCells = found.planCells();
+    Set<String> listingPaths = found.listingPaths();
+    Map<String, FileState> states = found.states();
+    Map<String, String> shas = found.shas();
+    List<InputFile> changed = found.changed();
+    boolean listingChanged = found.listingChanged();
+    List<String> removed = found.removed();
+    int unchanged = found.unchanged();
+    if (found.nothingNew()) {
       progress.say("ingest: nothing new under " + in + " (" + unchanged + " files unchanged); no table was written");
-      return new Result(0, planCells, 0, 0, 0, 0, 0, 0, unchanged, 0, removed);
+      ManifestSnapshot.write(lake, reader.name());
+      return found.nothingNewResult();
     }
 
     // Each file's state (and SHA-256) before it is read: the manifest records these, and a file whose size or time
@@ -299,6 +335,7 @@ public final class IngestJob {
       if (listingChanged) entryPaths.addAll(listingPaths);
       lake.replace(spark.createDataFrame(entries, Tables.FILES_SCHEMA), Tables.FILES,
           "source = " + Lake.literal(reader.name()) + " AND " + Lake.in("path", entryPaths));
+      ManifestSnapshot.write(lake, reader.name());
       progress.done("replaced the rows of " + changedPaths.size() + " files; cycles of " + affected.size()
           + " cells; manifest updated");
       long listingLines = listingChanged ? plan.listingLines() : 0;
@@ -367,45 +404,52 @@ public final class IngestJob {
 
   private static FlatMapFunction<InputFile, Row> parseFile(SourceReader reader,
       Broadcast<Map<String, Operation>> ops, ValidationRules rules) {
+    // The file's rows stream out of the parser through a bounded queue (StreamedRows), so a task's memory does not
+    // grow with the size of the file it reads.
     return file -> {
-      List<Row> out = new ArrayList<>();
-      RecordSink rows = new RecordSink() {
-        @Override
-        public void sample(SampleRecord r) {
-          out.add(RowFactory.create("ts", RowFactory.create(r.cellId(), r.cycleIndex(), r.cycleType(),
-              r.sampleIndex(), r.stepIndex(), r.timeS(), r.voltageV(), r.currentA(), r.temperatureC(), r.instrumentCurrentA(),
-              r.instrumentVoltageV(), r.sourceFile(), r.sourceLine()), null, null));
-        }
-
-        @Override
-        public void impedance(ImpedanceRecord r) {
-          Object[] v = new Object[5 + ImpedanceRecord.PARTS];
-          v[0] = r.cellId();
-          v[1] = r.cycleIndex();
-          v[2] = r.pointIndex();
-          System.arraycopy(r.parts(), 0, v, 3, ImpedanceRecord.PARTS);
-          v[3 + ImpedanceRecord.PARTS] = r.sourceFile();
-          v[4 + ImpedanceRecord.PARTS] = r.sourceLine();
-          out.add(RowFactory.create("imp", null, RowFactory.create(v), null));
-        }
-
-        @Override
-        public void quarantine(QuarantineRecord r) {
-          out.add(RowFactory.create("q", null, null, quarantineRow(r)));
-        }
-      };
-      RecordSink sink = new Validator(rows, rules, reader.name());
-      try {
-        reader.parse(file, ops.value(), sink);
-      } catch (CycleLakeException | IOException | UncheckedIOException e) {
-        // A file that cannot be read to its end is quarantined as a whole (with the lines read before the
-        // failure kept), so one bad file does not stop the ingest of the others.
-        String msg = e instanceof CycleLakeException ? e.getMessage() : file.path() + ": " + e;
-        sink.quarantine(new QuarantineRecord(reader.name(), file.path(), 0, null, null, null, null, "file",
-            "the file could not be read to its end: " + msg, null));
-      }
-      return out.iterator();
+      Map<String, Operation> operations = ops.value(); // in the task's thread: broadcast reads belong to the task
+      return StreamedRows.<Row>inTask("cyclelake-parse " + file.path(),
+          out -> parseInto(reader, operations, rules, file, out));
     };
+  }
+
+  private static void parseInto(SourceReader reader, Map<String, Operation> ops, ValidationRules rules,
+      InputFile file, java.util.function.Consumer<Row> out) {
+    RecordSink rows = new RecordSink() {
+      @Override
+      public void sample(SampleRecord r) {
+        out.accept(RowFactory.create("ts", RowFactory.create(r.cellId(), r.cycleIndex(), r.cycleType(),
+            r.sampleIndex(), r.stepIndex(), r.timeS(), r.voltageV(), r.currentA(), r.temperatureC(), r.instrumentCurrentA(),
+            r.instrumentVoltageV(), r.sourceFile(), r.sourceLine()), null, null));
+      }
+
+      @Override
+      public void impedance(ImpedanceRecord r) {
+        Object[] v = new Object[5 + ImpedanceRecord.PARTS];
+        v[0] = r.cellId();
+        v[1] = r.cycleIndex();
+        v[2] = r.pointIndex();
+        System.arraycopy(r.parts(), 0, v, 3, ImpedanceRecord.PARTS);
+        v[3 + ImpedanceRecord.PARTS] = r.sourceFile();
+        v[4 + ImpedanceRecord.PARTS] = r.sourceLine();
+        out.accept(RowFactory.create("imp", null, RowFactory.create(v), null));
+      }
+
+      @Override
+      public void quarantine(QuarantineRecord r) {
+        out.accept(RowFactory.create("q", null, null, quarantineRow(r)));
+      }
+    };
+    RecordSink sink = new Validator(rows, rules, reader.name());
+    try {
+      reader.parse(file, ops, sink);
+    } catch (CycleLakeException | IOException | UncheckedIOException e) {
+      // A file that cannot be read to its end is quarantined as a whole (with the lines read before the
+      // failure kept), so one bad file does not stop the ingest of the others.
+      String msg = e instanceof CycleLakeException ? e.getMessage() : file.path() + ": " + e;
+      sink.quarantine(new QuarantineRecord(reader.name(), file.path(), 0, null, null, null, null, "file",
+          "the file could not be read to its end: " + msg, null));
+    }
   }
 
   private static Row quarantineRow(QuarantineRecord r) {

@@ -23,12 +23,12 @@ import org.apache.spark.sql.RowFactory;
  * last read failed is always read again.
  */
 public final class Manifest {
-  private record Entry(long size, Timestamp modified, String sha256, String status, List<String> cells) {}
+  record Entry(long size, Timestamp modified, String sha256, String status, List<String> cells) {}
 
   private final String source;
   private final Map<String, Entry> entries;
 
-  private Manifest(String source, Map<String, Entry> entries) {
+  Manifest(String source, Map<String, Entry> entries) {
     this.source = source;
     this.entries = entries;
   }

@@ -10,14 +10,22 @@ import java.util.Map;
  * canonical column, the value and the limit, so every line still ends in exactly one record. Rules, in the order they
  * are checked (the first that fails is reported): {@code required}, {@code finite} (NaN or infinite value), {@code
  * voltage-range}, {@code current-range}, {@code temperature-range}, {@code time-monotonic} ({@code time_s} lower than
- * on the operation's previous accepted sample) and {@code duplicate-time} (equal to it). The time rules compare within
- * one operation ({@code cell_id, cycle_index}) of the file. Impedance points are passed through.
+ * on the operation's previous accepted sample), {@code duplicate-time} (equal to it) and {@code max-gap} (more than
+ * {@code max-gap-s} after it). The time rules compare within one operation ({@code cell_id, cycle_index}) of the file.
+ * Impedance points are passed through.
+ *
+ * <p>A gap quarantines the one sample that ends it, and the operation's reference time moves on to that sample: the
+ * samples after it are checked against it, so a gap costs one quarantine row (which names it), never the rest of
+ * the operation.
  */
 public final class Validator implements RecordSink {
   private final RecordSink out;
   private final ValidationRules rules;
   private final String source;
   private final Map<String, Double> lastTime = new HashMap<>();
+
+  /** The rule name of a jump in time larger than {@link ValidationRules#maxGapS()}. */
+  public static final String MAX_GAP = "max-gap";
 
   public Validator(RecordSink out, ValidationRules rules, String source) {
     this.out = out;
@@ -37,6 +45,7 @@ public final class Validator implements RecordSink {
       if (r.timeS() != null && !r.timeS().isNaN()) lastTime.put(key, r.timeS());
       out.sample(r);
     } else {
+      if (v[0].equals(MAX_GAP)) lastTime.put(key, r.timeS());
       out.quarantine(new QuarantineRecord(source, r.sourceFile(), r.sourceLine(), null, v[1], r.cellId(),
           r.cycleIndex(), v[0], v[2], render(r)));
     }
@@ -86,6 +95,12 @@ public final class Validator implements RecordSink {
       if (rules.duplicateTime() && r.timeS().equals(previousTime)) {
         return new String[] {"duplicate-time", "time_s", String.format(Locale.ROOT,
             "time_s %s repeats the operation's previous sample's", r.timeS())};
+      }
+      double gap = r.timeS() - previousTime;
+      if (rules.maxGapS() > 0 && gap > rules.maxGapS()) {
+        return new String[] {MAX_GAP, "time_s", String.format(Locale.ROOT, "time_s %s is %s s after %s of the "
+            + "operation's previous sample, a gap above the maximum %s s (cyclelake.validation.max-gap-s)",
+            r.timeS(), gap, previousTime, rules.maxGapS())};
       }
     }
     return null;

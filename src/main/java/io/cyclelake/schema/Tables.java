@@ -46,6 +46,8 @@ public final class Tables {
   public static final String LABEL_EXCLUSIONS = "label_exclusions";
   /** Lineage (issue 5): the raw files behind each run. */
   public static final String RUN_FILES = "run_files";
+  /** Where each training task of a sequence sweep (or any sweep with gpu.enabled) ran: executor, GPU, ND4J device. */
+  public static final String TRAINING_TASKS = "training_tasks";
   /** {@code predict --task soh}: SOH predicted by a saved run's model for the lake's discharges. */
   public static final String SOH_PREDICTIONS = "soh_predictions";
 
@@ -296,6 +298,21 @@ public final class Tables {
       f("role", StringType, false, "listing | data (files.role)"),
       f("status", StringType, false, "ok | failed (files.status when the run read the manifest)"),
       f("sha256", StringType, false, "SHA-256 of the file's bytes when it was ingested (files.sha256)"),
+  });
+
+  /** One row per training task (run) of a sequence sweep, or of any sweep with gpu.enabled: where it ran. */
+  public static final StructType TRAINING_TASKS_SCHEMA = new StructType(new StructField[] {
+      f("run_id", StringType, false, "run the task trained (runs.run_id)"),
+      f("sweep_id", StringType, false, "sweep of the run"),
+      f("executor_id", StringType, false, "Spark executor that ran the task ('driver' in local mode)"),
+      f("host", StringType, false, "host of the executor"),
+      f("task_attempt_id", LongType, false, "Spark task attempt id (-1 outside a Spark task)"),
+      f("gpu_address", StringType, true, "GPU address(es) Spark gave the task (TaskContext.resources(), "
+          + "comma-separated); null when gpu.enabled is off"),
+      f("nd4j_backend", StringType, false, "ND4J backend the task trained on: CpuBackend | JCublasBackend"),
+      f("nd4j_device", IntegerType, true, "CUDA device the task's thread was bound to (null on the CPU backend)"),
+      f("started_at", TimestampType, false, "when the task started (executor clock)"),
+      f("finished_at", TimestampType, false, "when the task finished training and predicting (executor clock)"),
   });
 
   /** One row per predicted cycle of a run. */

@@ -10,6 +10,7 @@ import io.cyclelake.config.ConfigRender;
 import io.cyclelake.errors.CycleLakeException;
 import io.cyclelake.errors.ErrorCode;
 import io.cyclelake.eval.RegressionMetrics;
+import io.cyclelake.gpu.GpuSettings;
 import io.cyclelake.internal.Registry;
 import io.cyclelake.jobs.Progress;
 import io.cyclelake.lake.Lake;
@@ -115,7 +116,9 @@ public final class SweepJob {
         : onDriver.size() + " Spark MLlib fits (one per spec and fold) from the driver, each a Spark job over the "
         + "fold's training rows"));
     List<TaskResult> results = new ArrayList<>(tasks.size());
-    if (!inTasks.isEmpty()) results.addAll(runTasks(lake, sweepId, data, folds, inTasks, progress));
+    List<TrainingStage.Placed<TaskResult>> placed = inTasks.isEmpty() ? List.of()
+        : runTasks(lake, config, sweepId, data, folds, inTasks, progress);
+    placed.forEach(p -> results.add(p.result()));
     Map<String, SparkTabularModel.SparkFitted> sparkModels = new LinkedHashMap<>();
     if (!onDriver.isEmpty()) {
       JavaSparkContext jsc = JavaSparkContext.fromSparkContext(lake.spark().sparkContext());
@@ -207,6 +210,7 @@ public final class SweepJob {
       lake.append(spark.createDataFrame(impRows, Tables.FEATURE_IMPORTANCE_SCHEMA), Tables.FEATURE_IMPORTANCE);
     }
     collected.report().record(lake, sweepId, now);
+    TrainingStage.record(lake, sweepId, inTasks, placed);
     lineage.recordSweep(lake, runsDir, sweepId, cellsByRun);
     // The runs rows go last: a run listed in `runs` has its predictions and metrics in place.
     lake.append(spark.createDataFrame(runRows, Tables.RUNS_SCHEMA), Tables.RUNS);
@@ -223,8 +227,8 @@ public final class SweepJob {
    * The specs of plain-Java models as one Spark job, one task per (spec, fold) ({@link FoldRunner} on the broadcast
    * rows); only the results come back to the driver.
    */
-  private static List<TaskResult> runTasks(Lake lake, String sweepId, SweepData data, List<Fold> folds,
-      List<TaskSpec> tasks, Progress progress) {
+  private static List<TrainingStage.Placed<TaskResult>> runTasks(Lake lake, Config config, String sweepId,
+      SweepData data, List<Fold> folds, List<TaskSpec> tasks, Progress progress) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(lake.spark().sparkContext());
     Broadcast<SweepData> bData = jsc.broadcast(data);
     Broadcast<List<Fold>> bFolds = jsc.broadcast(folds);
@@ -241,9 +245,9 @@ public final class SweepJob {
     lake.spark().sparkContext().addSparkListener(listener);
     try {
       jsc.setJobDescription("cyclelake sweep " + sweepId);
-      return jsc.parallelize(tasks, tasks.size())
-          .map(t -> FoldRunner.run(bData.value(), bFolds.value().get(t.foldIndex()), t))
-          .collect();
+      // With gpu.enabled the stage asks for GPUs (neural-ode, mlp train on ND4J) and tasks record where they ran.
+      return TrainingStage.run(jsc, tasks, GpuSettings.of(config), false, progress,
+          t -> FoldRunner.run(bData.value(), bFolds.value().get(t.foldIndex()), t));
     } finally {
       jsc.setJobDescription(null);
       lake.spark().sparkContext().removeSparkListener(listener);

@@ -219,6 +219,18 @@ class DeployManifestsTest {
     assertEquals("io.delta.storage.S3DynamoDBLogStore",
         s3.getConfig("cyclelake.spark.conf").getString("\"spark.delta.logStore.s3a.impl\""));
     assertTrue(s3.getString("cyclelake.lake.path").startsWith("s3a://"));
+    // GPU executors: every executor announces its GPU; the training stage alone asks for it (stage-level).
+    var gpu = ConfigLoader.load(Path.of("does-not-exist"), List.of(DEPLOY.resolve("conf/gpu-executors.conf")),
+        List.of());
+    assertTrue(gpu.getBoolean("cyclelake.gpu.enabled"));
+    var spark = gpu.getConfig("cyclelake.spark.conf");
+    assertFalse(spark.hasPath("\"spark.task.resource.gpu.amount\""), "no application-wide task GPUs");
+    assertTrue(spark.getDouble("\"spark.executor.resource.gpu.amount\"") >= gpu.getDouble("cyclelake.gpu.task-amount"));
+    assertEquals("/opt/cyclelake/gpu/getGpusResources.sh",
+        spark.getString("\"spark.executor.resource.gpu.discoveryScript\""));
+    assertTrue(gpu.getInt("cyclelake.gpu.task-cpus") <= spark.getInt("\"spark.executor.cores\""));
+    String k8s = Files.readString(DEPLOY.resolve("submit/kubernetes.sh"));
+    assertTrue(k8s.contains("--set gpu.enabled=true") && !k8s.contains("--conf spark.task.resource.gpu.amount"), k8s);
   }
 
   @Test
@@ -302,6 +314,15 @@ class DeployManifestsTest {
     }
     List<String> args = ((List<Object>) spec.get("arguments")).stream().map(String::valueOf).toList();
     checkArguments(f, image, args);
+    // GPU executors go with cyclelake.gpu.enabled: the training stage asks for the GPUs the executors announce.
+    boolean gpu = conf.containsKey("spark.executor.resource.gpu.amount");
+    com.typesafe.config.Config app = configOf(f, image, args);
+    assertEquals(gpu, app.getBoolean("cyclelake.gpu.enabled"), f + ": executors announce GPUs if and only if "
+        + "cyclelake.gpu.enabled is set");
+    if (gpu) {
+      assertTrue(Double.parseDouble(conf.get("spark.executor.resource.gpu.amount"))
+          >= app.getDouble("cyclelake.gpu.task-amount"), f + ": fewer executor GPUs than a training task asks");
+    }
     return args;
   }
 
@@ -329,9 +350,10 @@ class DeployManifestsTest {
     boolean gpu = conf.containsKey("spark.executor.resource.gpu.amount");
     assertEquals(gpu, image.jar().endsWith("-cuda.jar"), f + ": GPU executors need the CUDA image and vice versa");
     if (gpu) {
-      assertTrue(conf.containsKey("spark.task.resource.gpu.amount"), f + ": spark.task.resource.gpu.amount");
       assertTrue(conf.containsKey("spark.executor.resource.gpu.discoveryScript"), f + ": discovery script");
     }
+    assertFalse(conf.containsKey("spark.task.resource.gpu.amount"), f + ": spark.task.resource.gpu.amount makes "
+        + "every stage wait for a GPU; the training stage alone asks for GPUs (cyclelake.gpu, stage-level scheduling)");
   }
 
   /**
@@ -340,6 +362,12 @@ class DeployManifestsTest {
    * reference.conf (unknown keys fail). Returns the subcommand.
    */
   static String checkArguments(Path f, Image image, List<String> args) {
+    configOf(f, image, args);
+    return args.get(0);
+  }
+
+  /** The CycleLake configuration an application's arguments load (see {@link #checkArguments}). */
+  static com.typesafe.config.Config configOf(Path f, Image image, List<String> args) {
     CommandLine cl = new CommandLine(new CycleLake());
     assertTrue(cl.getSubcommands().containsKey(args.get(0)), f + ": `" + args.get(0) + "` is not a subcommand of "
         + "CycleLake: " + cl.getSubcommands().keySet());
@@ -361,10 +389,9 @@ class DeployManifestsTest {
       }
     }
     try {
-      ConfigLoader.load(Path.of("does-not-exist"), confs, sets);
+      return ConfigLoader.load(Path.of("does-not-exist"), confs, sets);
     } catch (RuntimeException e) {
-      fail(f + ": the configuration of " + args + " does not load: " + e.getMessage());
+      return fail(f + ": the configuration of " + args + " does not load: " + e.getMessage());
     }
-    return args.get(0);
   }
 }

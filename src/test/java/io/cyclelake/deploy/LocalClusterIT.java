@@ -41,14 +41,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * CycleLake on a real Spark standalone cluster: {@code deploy/local-cluster/start.sh} starts a master and two workers
- * (separate JVMs on 127.0.0.1, each offering 2 cores and 2 GB) from the Spark home assembled out of Maven's jars; the application
+ * (separate JVMs on 127.0.0.1, each offering 2 cores, 2 GB and 2 fake GPUs) from the Spark home assembled out of Maven's jars; the application
  * jar ({@code target/cyclelake.jar}, hence an integration test: it runs after {@code package}) is submitted with
  * {@code org.apache.spark.deploy.SparkSubmit} (through the Spark home's {@code bin/spark-submit}):
  * <ul>
  *   <li>client deploy mode: {@code reprocess} (ingest → features of the input listed in {@code ingest.inputs}), then a
  *       LOCO sweep ({@code conf/sweeps/synthetic-loco.conf}) of a tiny SYNTHETIC fleet (3 cells × 12 cycles) into a
  *       lake directory, executors on both workers;</li>
- *   <li>cluster deploy mode: a {@code sql} query whose driver a worker runs.</li>
+ *   <li>cluster deploy mode: a {@code sql} query whose driver a worker runs;</li>
+ *   <li>then a sequence sweep with {@code gpu.enabled} (client mode, a copy of the lake): each worker announces two
+ *       fake GPUs ({@code CLUSTER_WORKER_GPUS=2}, {@code deploy/local-cluster/fake-gpus.sh}), one executor of 2 cores
+ *       holds both, and tasks that train at the same time must get different addresses.</li>
  * </ul>
  * Meanwhile {@code ingest}, {@code features} and {@code sweep} run in this JVM's {@code local[2]} session on the same
  * input into a second lake, and every Delta table of both lakes must hold the same rows (timing columns, the
@@ -73,6 +76,10 @@ class LocalClusterIT {
   static String clusterModeLog;
   static Path clusterModeDriver;
   static final List<String> clientApps = new ArrayList<>();
+  static Path gpuLake;
+  static String gpuApp;
+  static String gpuSweepLog;
+  static Throwable gpuFailure;
   static Thread stopHook;
 
   @BeforeAll
@@ -89,9 +96,11 @@ class LocalClusterIT {
     stopHook = new Thread(LocalClusterIT::stopCluster);
     Runtime.getRuntime().addShutdownHook(stopHook);
     long t0 = System.nanoTime();
-    // 2 workers of 2 cores and 2 GB (what they offer to executors and drivers; each JVM has its own heap).
+    // 2 workers of 2 cores and 2 GB (what they offer to executors and drivers; each JVM has its own heap), each
+    // announcing 2 fake GPUs (deploy/local-cluster/fake-gpus.sh) for the GPU sweep.
     Result started = exec(List.of(project.resolve("deploy/local-cluster/start.sh").toString(), run.toString()),
-        Map.of("CLUSTER_WORKERS", "2", "CLUSTER_WORKER_CORES", "2", "CLUSTER_WORKER_MEMORY", "2g"),
+        Map.of("CLUSTER_WORKERS", "2", "CLUSTER_WORKER_CORES", "2", "CLUSTER_WORKER_MEMORY", "2g",
+            "CLUSTER_WORKER_GPUS", "2"),
         dir.resolve("start.log"), 240);
     assertEquals(0, started.exit, "start.sh failed:\n" + started.output);
     cluster = new Properties();
@@ -124,9 +133,56 @@ class LocalClusterIT {
       } finally {
         clusterModeLog = query.get(600, TimeUnit.SECONDS);
       }
+      // A failure here fails only the GPU test (below), not the comparison with local mode.
+      try {
+        gpuSweep();
+      } catch (Exception | AssertionError e) {
+        gpuFailure = e;
+      }
     } finally {
       List<String> failures = localRun.get(600, TimeUnit.SECONDS);
       assertTrue(failures.isEmpty(), "local run: " + failures);
+    }
+  }
+
+  /**
+   * A sequence sweep with {@code gpu.enabled} (client mode) on a copy of the cluster's lake: one executor of 2 cores
+   * holding the 2 fake GPUs of its worker, training tasks asking 1 GPU each by stage-level scheduling, so two tasks
+   * train at a time on the executor, each with its own address. The CPU backend trains ({@code gpu.require-cuda =
+   * false}).
+   */
+  static void gpuSweep() throws Exception {
+    gpuLake = dir.resolve("lake-gpu");
+    copyTree(clusterLake, gpuLake);
+    Path conf = Files.writeString(dir.resolve("gpu-sweep.conf"), """
+        cyclelake {
+          sequence { channels = ["voltage_v", "current_a", "time_s"], max-length = 16 }
+          sweep {
+            name = "gpu-it", split = "loco", save-models = false
+            models = [ { model = "lstm", grid { units = [4], epochs = [2], batch-size = [16],
+                                                learning-rate = [0.01, 0.003] } } ]
+          }
+          split.loco.validation-cells = 1
+          gpu { enabled = true, task-amount = 1, require-cuda = false }
+        }
+        """);
+    Submitted gpu = submitWith("client", List.of("--executor-cores", "2", "--total-executor-cores", "2",
+        "--conf", "spark.executor.resource.gpu.amount=2"),
+        "sweep", "--conf", conf.toString(), "--lake", gpuLake.toString());
+    gpuApp = gpu.app();
+    gpuSweepLog = gpu.output();
+  }
+
+  static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> s = Files.walk(from)) {
+      for (Path p : s.toList()) {
+        Path q = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(q);
+        } else {
+          Files.copy(p, q);
+        }
+      }
     }
   }
 
@@ -235,10 +291,110 @@ class LocalClusterIT {
     assertEquals(out[0].strip(), remote.strip());
   }
 
+  /**
+   * GPU training tasks: every task of the GPU sweep recorded one of its executor's two (fake) GPU addresses, tasks
+   * that trained at the same time on the same executor had different addresses, and such tasks did overlap (else
+   * distinctness would prove nothing). The event log shows that the training stage alone ran with the GPU profile.
+   */
+  @Test
+  void concurrentTrainingTasksOnAnExecutorGotDistinctGpuAddresses() throws IOException {
+    if (gpuFailure != null) throw new AssertionError("the GPU sweep failed", gpuFailure);
+    assertTrue(gpuSweepLog.contains("training stage asks 1 GPU per task"), tail(gpuSweepLog));
+    SparkSession spark = TestSpark.get();
+    Dataset<Row> runs = spark.read().format("delta").load(gpuLake.resolve("runs").toString())
+        .where("sweep_id like 'gpu-it-%'");
+    assertEquals(0, runs.where("status != 'ok'").count(), "failed GPU sweep runs: "
+        + runs.where("status != 'ok'").select("run_id", "error").collectAsList());
+    List<Row> tasks = spark.read().format("delta").load(gpuLake.resolve("training_tasks").toString())
+        .where("sweep_id like 'gpu-it-%'").collectAsList();
+    assertEquals(2 * 3, tasks.size(), "2 specs x 3 LOCO folds: " + tasks);
+    assertEquals(runs.select("run_id").distinct().count(), tasks.size());
+    Set<String> executors = new TreeSet<>();
+    for (Row t : tasks) {
+      String address = t.getAs("gpu_address");
+      assertTrue(Set.of("0", "1").contains(address), "one of the executor's 2 GPU addresses: " + t);
+      assertEquals("CpuBackend", t.getAs("nd4j_backend"), t.toString());
+      assertTrue(t.isNullAt(t.fieldIndex("nd4j_device")), "the CPU backend binds no device: " + t);
+      assertFalse("driver".equals(t.getAs("executor_id")), "trained on an executor: " + t);
+      executors.add(t.getAs("executor_id"));
+    }
+    assertEquals(1, executors.size(), "one executor of 2 cores took both GPUs of its worker: " + executors);
+    int overlapping = 0;
+    for (int i = 0; i < tasks.size(); i++) {
+      for (int j = i + 1; j < tasks.size(); j++) {
+        Row a = tasks.get(i);
+        Row b = tasks.get(j);
+        boolean sameExecutor = a.getAs("executor_id").equals(b.getAs("executor_id"))
+            && a.getAs("host").equals(b.getAs("host"));
+        boolean concurrent = ((java.sql.Timestamp) a.getAs("started_at")).before(b.getAs("finished_at"))
+            && ((java.sql.Timestamp) b.getAs("started_at")).before(a.getAs("finished_at"));
+        if (sameExecutor && concurrent) {
+          overlapping++;
+          assertFalse(a.getAs("gpu_address").equals(b.getAs("gpu_address")),
+              "concurrent tasks on one executor shared a GPU address:\n" + a + "\n" + b);
+        }
+      }
+    }
+    assertTrue(overlapping >= 1, "no two training tasks ran at the same time on the executor: " + tasks);
+    log("GPU sweep: %d tasks on executor %s, %d concurrent pairs with distinct addresses", tasks.size(), executors,
+        overlapping);
+
+    // Each task printed its backend and address in the executor's stdout.
+    Path executorDir;
+    try (Stream<Path> s = Files.find(run.resolve("work"), 3, (p, a) -> a.isDirectory()
+        && p.getParent().getFileName().toString().equals(gpuApp))) {
+      List<Path> dirs = s.toList();
+      assertEquals(1, dirs.size(), "executor directories of " + gpuApp + ": " + dirs);
+      executorDir = dirs.get(0);
+    }
+    String stdout = Files.readString(executorDir.resolve("stdout"));
+    assertEquals(tasks.size(), stdout.lines().filter(l -> l.contains("nd4j backend CpuBackend (cpu), gpu address ")
+        && l.contains("the CPU backend has no device: GPU address recorded only")).count(), tail(stdout));
+
+    // Stage-level scheduling: one profile asking 1 GPU per task, used by the training stage only.
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    Map<Integer, Double> gpuProfiles = new java.util.TreeMap<>();
+    Map<String, Integer> stageProfiles = new java.util.TreeMap<>();
+    for (String line : Files.readAllLines(run.resolve("events/" + gpuApp))) {
+      var e = json.readTree(line);
+      String event = e.path("Event").asText();
+      if (event.equals("SparkListenerResourceProfileAdded")) {
+        var gpuReq = e.path("Task Resource Requests").path("gpu");
+        if (!gpuReq.isMissingNode()) gpuProfiles.put(e.path("Resource Profile Id").asInt(), gpuReq.path("Amount").asDouble());
+      } else if (event.equals("SparkListenerStageSubmitted")) {
+        var info = e.path("Stage Info");
+        stageProfiles.put(info.path("Stage ID").asInt() + " " + info.path("Stage Name").asText(),
+            info.path("Resource Profile Id").asInt());
+      }
+    }
+    assertEquals(1, gpuProfiles.size(), "profiles asking GPUs: " + gpuProfiles);
+    assertEquals(1.0, gpuProfiles.values().iterator().next());
+    int gpuProfile = gpuProfiles.keySet().iterator().next();
+    List<String> gpuStages = stageProfiles.entrySet().stream().filter(x -> x.getValue() == gpuProfile)
+        .map(Map.Entry::getKey).toList();
+    assertEquals(1, gpuStages.size(), "stages with the GPU profile: " + stageProfiles);
+    assertTrue(gpuStages.get(0).contains("collect at TrainingStage.java"), "the training stage: " + gpuStages);
+    assertTrue(stageProfiles.size() > 1 && stageProfiles.values().stream().filter(v -> v == 0).count()
+        == stageProfiles.size() - 1, "every other stage on the default profile: " + stageProfiles);
+  }
+
   // ---------------------------------------------------------------------------------------------------------------
 
   /** Submits one CycleLake command; returns spark-submit's output. Fails with the output's tail when it fails. */
   static String submit(String deployMode, String... args) throws Exception {
+    Submitted s = submitWith(deployMode, List.of(), args);
+    if (s.app() != null) clientApps.add(s.app());
+    return s.output();
+  }
+
+  /** spark-submit's output and, in client mode, the application id. */
+  record Submitted(String output, String app) {}
+
+  /**
+   * Submits one CycleLake command with further spark-submit options ({@code extra}, after the common ones: the last
+   * of a repeated option wins).
+   */
+  static Submitted submitWith(String deployMode, List<String> extra, String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(Path.of(cluster.getProperty("SPARK_HOME"), "bin", "spark-submit")
             .toString(),
         "--master", cluster.getProperty("MASTER_URL"), "--deploy-mode", deployMode,
@@ -265,11 +421,15 @@ class LocalClusterIT {
                   .filter(a -> a.startsWith("--add-opens") || a.startsWith("-XX:+IgnoreUnrecognized")
                       || a.startsWith("-Djdk.reflect")).toList())));
     }
+    cmd.addAll(extra);
     cmd.add(Path.of(System.getProperty("cyclelake.app.jar", project.resolve("target/cyclelake.jar").toString()))
         .toString());
     cmd.addAll(List.of(args));
     long t0 = System.nanoTime();
     Path logFile = dir.resolve("submit-" + deployMode + "-" + args[0] + ".log");
+    for (int k = 2; Files.exists(logFile); k++) {
+      logFile = dir.resolve("submit-" + deployMode + "-" + args[0] + "-" + k + ".log");
+    }
     Set<String> driversBefore = drivers();
     Result r = exec(cmd, Map.of("SPARK_HOME", cluster.getProperty("SPARK_HOME"), "SPARK_LOCAL_IP", "127.0.0.1",
         "SPARK_SCALA_VERSION", "2.12"), logFile, 400);
@@ -280,7 +440,7 @@ class LocalClusterIT {
       // The application id is in the driver's INFO log; conf/log4j2.properties keeps Spark at WARN, so ask the
       // event log directory for the application that appeared.
       String app = m.find() ? m.group(1) : newestEventLog(clientApps);
-      clientApps.add(app);
+      return new Submitted(r.output, app);
     } else {
       Set<String> after = drivers();
       after.removeAll(driversBefore);
@@ -291,7 +451,7 @@ class LocalClusterIT {
             + tail(Files.readString(clusterModeDriver.resolve("stderr"))));
       }
     }
-    return r.output;
+    return new Submitted(r.output, null);
   }
 
   static String newestEventLog(List<String> known) throws IOException {

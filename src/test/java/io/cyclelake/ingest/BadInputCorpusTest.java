@@ -68,6 +68,8 @@ class BadInputCorpusTest {
         of("xlsx-truncated", "arbin", BadInputCorpusTest::xlsxTruncated),
         of("xlsx-broken-xml", "arbin", BadInputCorpusTest::xlsxBrokenXml),
         of("empty-file", "bdf", BadInputCorpusTest::emptyFile),
+        of("parquet-truncated", "bdf", BadInputCorpusTest::parquetTruncated),
+        of("parquet-corrupt-row-group", "bdf", BadInputCorpusTest::parquetCorruptRowGroup),
         of("empty-gzip", "arbin", BadInputCorpusTest::emptyGzip),
         of("header-only", "arbin", BadInputCorpusTest::headerOnly),
         of("bom", "battery-archive", BadInputCorpusTest::bom),
@@ -80,6 +82,7 @@ class BadInputCorpusTest {
         of("nan-and-inf", "battery-archive", BadInputCorpusTest::nanAndInf),
         of("time-out-of-order", "nasa", BadInputCorpusTest::timeOutOfOrder),
         of("time-duplicated", "nasa", BadInputCorpusTest::timeDuplicated),
+        of("time-gap", "nasa", BadInputCorpusTest::timeGap),
         of("time-backwards-across-sessions", "arbin", BadInputCorpusTest::timeBackwardsAcrossSessions),
         of("time-backwards-within-file", "arbin", BadInputCorpusTest::timeBackwardsWithinFile),
         of("current-sign-flipped", "battery-archive", BadInputCorpusTest::currentSignFlipped),
@@ -207,6 +210,64 @@ class BadInputCorpusTest {
     r.assertFailed(f, 1, "the file ends before its header line 1");
     assertEquals(8, r.samples(good).size());
     r.assertLines(f);
+  }
+
+  /** A .bdf.parquet cut in half (no footer): the file fails at line 1, naming it; the other cell's file is read. */
+  static void parquetTruncated(Path dir) throws IOException {
+    Path in = Files.createDirectories(dir.resolve("in"));
+    Path good = bdfParquet(in.resolve("C1.bdf.parquet"), bdfCycle(0));
+    byte[] whole = Files.readAllBytes(bdfParquet(dir.resolve("whole.bdf.parquet"), bdfCycle(0)));
+    Path f = write(in.resolve("C2.bdf.parquet"), Arrays.copyOf(whole, whole.length / 2));
+    Run r = Run.ingest("bdf", in);
+    r.assertFailed(f, 1, "the file cannot be read as Parquet", "truncated or corrupt");
+    r.assertLines(f);
+    r.assertOk(good);
+    r.assertLines(good, range(2, 9));
+    assertEquals(8, r.samples(good).size());
+  }
+
+  /**
+   * A .bdf.parquet of one row per row group whose fifth row group's page header is zeroed: rows 1-4 (lines 2-5) are
+   * samples, the file fails at line 6 (row 5), naming the row.
+   */
+  static void parquetCorruptRowGroup(Path dir) throws IOException {
+    Path in = Files.createDirectories(dir.resolve("in"));
+    Path f = bdfParquet(in.resolve("C1.bdf.parquet"), bdfCycle(0));
+    long at;
+    try (var footer = org.apache.parquet.hadoop.ParquetFileReader.open(
+        new io.cyclelake.ingest.parquet.LocalParquetFile(f))) {
+      assertEquals(8, footer.getRowGroups().size(), "one row per row group");
+      at = footer.getRowGroups().get(4).getStartingPos();
+    }
+    try (var ch = java.nio.channels.FileChannel.open(f, java.nio.file.StandardOpenOption.WRITE)) {
+      ch.write(java.nio.ByteBuffer.wrap(new byte[8]), at);
+    }
+    Run r = Run.ingest("bdf", in);
+    r.assertFailed(f, 6, "the file cannot be read from this line on", "in row 5 of " + f);
+    r.assertLines(f, range(2, 5));
+    assertEquals(4, r.samples(f).size());
+  }
+
+  /** BDF rows ({@link #bdfCycle} CSV lines) as a Parquet file of DOUBLE columns, one row per row group. */
+  static Path bdfParquet(Path f, List<String> rows) throws IOException {
+    List<String> labels = List.of(BDF_HEADER.split(","));
+    var schema = org.apache.parquet.schema.Types.buildMessage();
+    for (String l : labels) {
+      schema.optional(org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.DOUBLE).named(l);
+    }
+    var type = schema.named("bdf");
+    var groups = new org.apache.parquet.example.data.simple.SimpleGroupFactory(type);
+    try (var w = org.apache.parquet.hadoop.example.ExampleParquetWriter
+        .builder(new io.cyclelake.ingest.parquet.LocalParquetFile(f)).withType(type).withRowGroupSize(1)
+        .withMinRowCountForPageSizeCheck(1).withMaxRowCountForPageSizeCheck(1).build()) {
+      for (String row : rows) {
+        var g = groups.newGroup();
+        String[] x = row.split(",");
+        for (int i = 0; i < x.length; i++) g.add(i, Double.parseDouble(x[i]));
+        w.write(g);
+      }
+    }
+    return f;
   }
 
   /** A 0-byte .csv.gz session: the file fails at line 1 saying it is empty; the cell's other session is read. */
@@ -358,6 +419,24 @@ class BadInputCorpusTest {
     strict.assertLines(f, 2, 3, 4);
     strict.assertQ(strict.rejected(f).get(0), "duplicate-time", 4, null, "time_s",
         "time_s 10.0 repeats the operation's previous sample's");
+  }
+
+  /**
+   * A jump in time within an operation is kept by default (max-gap-s = 0); with a limit, the sample after the gap is
+   * quarantined as `max-gap` and the samples after it are accepted.
+   */
+  static void timeGap(Path dir) throws IOException {
+    Path in = nasaInput(dir);
+    Path f = write(in.resolve("timeseries/discharge/B0005_discharge.csv.gz"), gzip(NASA_DISCHARGE + "\n" + nasaRow(0)
+        + "\n" + nasaRow(10) + "\n" + nasaRow(7210) + "\n" + nasaRow(7220) + "\n" + nasaRow(7230) + "\n"));
+    Run byDefault = Run.ingest("nasa", in);
+    assertEquals(5, byDefault.samples(f).size());
+    Run limited = Run.ingest("nasa", in, "validation.max-gap-s=3600");
+    limited.assertOk(f);
+    limited.assertLines(f, 2, 3, 4, 5, 6);
+    limited.assertQ(limited.rejected(f).get(0), "max-gap", 4, null, "time_s",
+        "time_s 7210.0 is 7200.0 s after 10.0 of the operation's previous sample, a gap above the maximum 3600.0 s");
+    assertEquals(4, limited.samples(f).size());
   }
 
   /**

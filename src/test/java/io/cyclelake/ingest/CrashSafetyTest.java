@@ -8,12 +8,10 @@ import io.cyclelake.ingest.synthetic.SyntheticFleet;
 import io.cyclelake.jobs.Progress;
 import io.cyclelake.lake.Lake;
 import io.cyclelake.schema.Tables;
+import io.cyclelake.testkit.ChildJvm;
 import io.cyclelake.testkit.TestSpark;
-import java.io.File;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -108,25 +106,10 @@ class CrashSafetyTest {
 
   /** A JVM running {@link CrashChild} with this JVM's classpath and module options, its output in {@code log}. */
   static Process child(Path lake, Path data, Path log) throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (a.startsWith("--add-opens") || a.startsWith("-XX:+IgnoreUnrecognizedVMOptions")
-          || a.startsWith("-Djdk.reflect")) {
-        cmd.add(a);
-      }
-    }
-    cmd.addAll(List.of("-Xmx768m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-        CrashChild.class.getName(), lake.toString(), data.toString()));
-    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
-        .directory(new File(System.getProperty("user.dir"))).start();
+    return ChildJvm.start(CrashChild.class, log, lake.toString(), data.toString());
   }
 
   static String read(Path log) {
-    try {
-      return Files.readString(log);
-    } catch (java.io.IOException e) {
-      return "(no log: " + e + ")";
-    }
+    return ChildJvm.read(log);
   }
 }

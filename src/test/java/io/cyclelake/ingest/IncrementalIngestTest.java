@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -38,6 +39,12 @@ class IncrementalIngestTest {
 
   static IngestJob.Result ingest() {
     return IngestJob.run(lake, SourceReaders.byName("nasa"), data,
+        TestSpark.config().getConfig("cyclelake.ingest.nasa"), Set.of(), false, Progress.quiet());
+  }
+
+  /** The Spark-free answer of an ingest now: present only when the manifest's copy says nothing is new. */
+  static java.util.Optional<IngestJob.Result> nothingNew() {
+    return IngestJob.nothingNew(lake.root(), SourceReaders.byName("nasa"), data,
         TestSpark.config().getConfig("cyclelake.ingest.nasa"), Set.of(), false, Progress.quiet());
   }
 
@@ -86,14 +93,46 @@ class IncrementalIngestTest {
     assertEquals(4, r.filesUnchanged());
     assertEquals(List.of(ts, files, cycles),
         List.of(version(Tables.TIMESERIES), version(Tables.FILES), version(Tables.CYCLES)));
+    // Decided again without Spark, from the manifest's copy written with the first ingest: the same answer.
+    IngestJob.Result quick = nothingNew().orElseThrow();
+    assertEquals(r, quick);
+    assertTrue(IngestJob.nothingNew(lake.root(), SourceReaders.byName("nasa"), data,
+        TestSpark.config().getConfig("cyclelake.ingest.nasa"), Set.of(), true, Progress.quiet()).isEmpty(),
+        "--force always reads");
   }
 
   @Test
   @Order(3)
+  void theManifestCopyDecidesOnlyWhileNoOtherCommitHappenedAndItIsWhole() throws IOException {
+    Path copy = dir.resolve("lake").resolve("_cyclelake/manifest/nasa.tsv");
+    assertTrue(nothingNew().isPresent());
+    // Another job's commit to `files` (here: another source's manifest row) makes the copy stale.
+    Row other = RowFactory.create("other-source", "/elsewhere/x.csv", "data", 1L,
+        new java.sql.Timestamp(0), "00", "X1", "ok", 1L, 1L, 0L, null, new java.sql.Timestamp(0));
+    lake.append(lake.spark().createDataFrame(List.of(other), Tables.FILES_SCHEMA), Tables.FILES);
+    assertTrue(nothingNew().isEmpty(), "a commit after the copy was written");
+    long files = version(Tables.FILES);
+    assertEquals(0, ingest().filesChanged(), "the Spark path finds nothing new and writes the copy again");
+    assertEquals(files, version(Tables.FILES));
+    assertTrue(nothingNew().isPresent());
+
+    List<String> whole = Files.readAllLines(copy);
+    Files.write(copy, whole.subList(0, whole.size() - 2)); // cut: an entry and the trailer are missing
+    assertTrue(nothingNew().isEmpty(), "a cut copy");
+    Files.write(copy, whole);
+    assertTrue(nothingNew().isPresent());
+    assertTrue(IngestJob.nothingNew("hdfs://namenode/lake", SourceReaders.byName("nasa"), data,
+        TestSpark.config().getConfig("cyclelake.ingest.nasa"), Set.of(), false, Progress.quiet()).isEmpty(),
+        "a lake that is not on the local file system");
+  }
+
+  @Test
+  @Order(4)
   void oneChangedFileIsReadAloneAndReplacesOnlyItsRows() throws IOException {
     Path changed = file("S0002_discharge.csv.gz");
     List<String> before = lines(changed);
     writeGz(changed, before.subList(0, before.size() - 1)); // the last sample is gone
+    assertTrue(nothingNew().isEmpty(), "a changed file is read, with Spark");
     long total = lake.read(Tables.TIMESERIES, "ingest").count();
     long v = version(Tables.TIMESERIES);
     String oldSha = lake.read(Tables.FILES, "ingest").where("path = '" + changed + "'").first().getAs("sha256");
@@ -115,10 +154,11 @@ class IncrementalIngestTest {
     Row cycle = lake.read(Tables.CYCLES, "ingest").where("source_operation_id = '" + lastUid + "'").first();
     long expected = before.stream().filter(l -> l.startsWith(lastUid + ",")).count() - 1;
     assertEquals(expected, cycle.<Long>getAs("n_samples"));
+    assertEquals(4, nothingNew().orElseThrow().filesUnchanged(), "the ingest wrote the copy after its manifest");
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void aTruncatedFileIsRecordedAsFailedKeepsItsReadableRowsAndIsReadAgainNextTime() throws IOException {
     Path broken = file("S0001_charge.csv.gz");
     byte[] bytes = Files.readAllBytes(broken);
@@ -142,11 +182,12 @@ class IncrementalIngestTest {
     assertEquals(entry.<Long>getAs("rows_accepted") + 2, cut.<Long>getAs("source_line"),
         "the line the truncation cut follows the header and the accepted lines");
     assertEquals(entry.<Long>getAs("rows_read"), entry.<Long>getAs("rows_accepted") + 1);
+    assertTrue(nothingNew().isEmpty(), "a failed file is read again, with Spark");
     assertEquals(1, ingest().filesChanged(), "a failed file is read again");
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void aRemovedFileIsReportedAndItsRowsKept() throws IOException {
     Path gone = file("S0002_charge.csv.gz");
     long rows = lake.read(Tables.TIMESERIES, "ingest").where("source_file = '" + gone + "'").count();
@@ -157,7 +198,7 @@ class IncrementalIngestTest {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void filesLeftOutByACellFilterAreNotGone() {
     IngestJob.Result r = IngestJob.run(lake, SourceReaders.byName("nasa"), data,
         TestSpark.config().getConfig("cyclelake.ingest.nasa"), Set.of("S0001"), false, Progress.quiet());

@@ -78,6 +78,43 @@ class ValidatorTest {
   }
 
   @Test
+  void aGapQuarantinesTheSampleAfterItAndTheOperationGoesOn() {
+    assertEquals(0.0, DEFAULTS.maxGapS(), "off by default");
+    assertEquals(List.of("ok", "ok"), run(DEFAULTS, s("a", 0, 0.0, 4.0, 1.0, null), s("a", 0, 1e6, 4.0, 1.0, null)));
+    ValidationRules gap60 = new ValidationRules(true, -1, 10, -1000, 1000, -60, 150, true, false, true, List.of(),
+        60);
+    assertEquals(List.of("ok", "ok", "max-gap", "ok", "ok", "max-gap", "time-monotonic", "ok", "ok"),
+        run(gap60, s("a", 0, 0.0, 4.0, 1.0, null), s("a", 0, 60.0, 4.0, 1.0, null), // exactly the limit: kept
+            s("a", 0, 500.0, 4.0, 1.0, null), // 440 s after 60 s: quarantined
+            s("a", 0, 510.0, 4.0, 1.0, null), // measured from the quarantined sample: kept, as is the rest
+            s("a", 0, 520.0, 4.0, 1.0, null),
+            s("a", 0, 5000.0, 4.0, 1.0, null), s("a", 0, 4990.0, 4.0, 1.0, null), // before the gap's end: back in time
+            s("a", 1, 9000.0, 4.0, 1.0, null), // another operation starts its own clock
+            s("b", 0, 0.0, 4.0, 1.0, null)));
+    CollectingSink out = new CollectingSink();
+    Validator v = new Validator(out, gap60, "bdf");
+    v.sample(s("c7", 3, 10.0, 4.0, 1.0, null));
+    v.sample(s("c7", 3, 130.5, 4.0, 1.0, null));
+    QuarantineRecord q = out.rejected.get(0);
+    assertEquals("max-gap", q.rule());
+    assertEquals("time_s", q.columnName());
+    assertEquals(3, q.cycleIndex());
+    assertEquals("time_s 130.5 is 120.5 s after 10.0 of the operation's previous sample, a gap above the maximum "
+        + "60.0 s (cyclelake.validation.max-gap-s)", q.message());
+    assertEquals("time_s=130.5,voltage_v=4.0,current_a=1.0,temperature_c=null", q.raw());
+  }
+
+  @Test
+  void aNegativeOrInfiniteGapLimitIsAConfigErrorNamingTheKey() {
+    for (String bad : List.of("-1", "Infinity")) {
+      var e = org.junit.jupiter.api.Assertions.assertThrows(io.cyclelake.errors.CycleLakeException.class,
+          () -> ValidationRules.from(io.cyclelake.testkit.TestSpark.config("validation.max-gap-s=" + bad)));
+      assertEquals(io.cyclelake.errors.ErrorCode.CONFIG_INVALID, e.code());
+      assertEquals("cyclelake.validation.max-gap-s", e.where().orElseThrow().field(), e.getMessage());
+    }
+  }
+
+  @Test
   void aQuarantinedSampleNamesTheRuleColumnValueAndLimit() {
     CollectingSink out = new CollectingSink();
     new Validator(out, DEFAULTS, "mapped").sample(s("c7", 3, 1.0, 12.25, 1.0, null));

@@ -98,6 +98,17 @@ public class SweepJobTest {
     long okRuns = lake.read(Tables.RUNS, "sweep").where("sweep_id = '" + result.sweepId() + "' and status = 'ok'")
         .select("run_id").distinct().count();
     assertEquals(15, okRuns);
+    // GPUs off: the tabular tasks do not start ND4J to record where they ran
+    assertTrue(!lake.exists(Tables.TRAINING_TASKS), "no training_tasks without gpu.enabled");
+  }
+
+  @Test
+  void gpusInLocalModeFailBeforeAnyTaskTrains() {
+    var gpu = com.typesafe.config.ConfigFactory.parseString("cyclelake.gpu.enabled = true").withFallback(config);
+    var e = org.junit.jupiter.api.Assertions.assertThrows(io.cyclelake.errors.CycleLakeException.class,
+        () -> SweepJob.run(lake, gpu, io.cyclelake.jobs.Progress.quiet()));
+    assertEquals(io.cyclelake.errors.ErrorCode.CONFIG_INVALID, e.code());
+    assertTrue(e.getMessage().contains("local mode"), e.getMessage());
   }
 
   @Test

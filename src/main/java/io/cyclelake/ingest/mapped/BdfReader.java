@@ -10,7 +10,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The Battery Data Format of the Battery Data Alliance, CSV flavour, with its preferred labels: required
+ * The Battery Data Format of the Battery Data Alliance, as CSV ({@code <cell>.bdf.csv}) or Parquet
+ * ({@code <cell>.bdf.parquet}, columns named with the same labels, read row by row through
+ * {@link io.cyclelake.ingest.parquet.ParquetLines}; line {@code n + 1} in messages is row {@code n}), with its
+ * preferred labels: required
  * {@code Test Time / s}, {@code Voltage / V}, {@code Current / A}; read when present {@code Unix Time / s},
  * {@code Cycle Count / 1}, {@code Step Count / 1}, {@code Ambient Temperature / degC},
  * {@code Surface Temperature T1 / degC} (the cell temperature), {@code Charging Capacity / Ah},
@@ -49,7 +52,8 @@ public final class BdfReader extends MappedCsvReader {
 
   @Override
   public String description() {
-    return "Battery Data Format CSV (Battery Data Alliance preferred labels): <cell>.bdf.csv";
+    return "Battery Data Format CSV or Parquet (Battery Data Alliance preferred labels): <cell>.bdf.csv, "
+        + "<cell>.bdf.parquet";
   }
 
   public static CsvMapping mapping(String files, SignPolicy onSignMismatch) {
@@ -66,13 +70,13 @@ public final class BdfReader extends MappedCsvReader {
     c.put(Column.DISCHARGE_CAPACITY, new Source(DISCHARGING_CAPACITY, Units.canonical(Quantity.CHARGE), true));
     c.put(Column.CHARGE_ENERGY, new Source(CHARGING_ENERGY, Units.canonical(Quantity.ENERGY), true));
     c.put(Column.DISCHARGE_ENERGY, new Source(DISCHARGING_ENERGY, Units.canonical(Quantity.ENERGY), true));
-    return new CsvMapping("the Battery Data Format (CSV)", files, ',', '.', 1, false, c, null, true,
+    return new CsvMapping("the Battery Data Format", files, ',', '.', 1, false, c, null, true,
         onSignMismatch, null, "UTC");
   }
 
   @Override
   protected CsvMapping bind(Config settings) {
-    String files = settings.hasPath("files") ? settings.getString("files") : "*.csv";
+    String files = settings.hasPath("files") ? settings.getString("files") : "*.{csv,parquet}";
     String p = settings.hasPath("on-sign-mismatch") ? settings.getString("on-sign-mismatch") : "fail";
     return mapping(files, SignPolicy.valueOf(p.toUpperCase(Locale.ROOT)));
   }

@@ -6,10 +6,12 @@ import io.cyclelake.errors.SourceLocation;
 import io.cyclelake.ingest.CsvLine;
 import io.cyclelake.ingest.FieldParseException;
 import io.cyclelake.ingest.Fields;
+import io.cyclelake.ingest.LineSource;
 import io.cyclelake.ingest.QuarantineRecord;
 import io.cyclelake.ingest.TextInput;
 import io.cyclelake.ingest.mapped.CsvMapping.Column;
 import io.cyclelake.ingest.mapped.CsvMapping.Source;
+import io.cyclelake.ingest.parquet.ParquetLines;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -31,7 +33,8 @@ import java.util.regex.Matcher;
  * Reads one CSV file through a {@link CsvMapping}: every data line after the header becomes a {@link MappedRow} or a
  * {@link QuarantineRecord}, never nothing (blank lines carry no data and are skipped). Values are converted to
  * canonical units as they are read. A UTF-8 byte order mark and an Excel {@code sep=} line before the header are
- * ignored.
+ * ignored. A file whose name ends with {@code .parquet} is read through {@link ParquetLines}: its column names are the
+ * header, and row {@code n} is line {@code n + 1}.
  *
  * <p>Row rules (the quarantine {@code rule}, with the 1-based column and its header name): {@code field-count} (not as
  * many fields as the header), {@code required} (time, voltage, current or a cell id column is empty), {@code number},
@@ -57,7 +60,8 @@ public final class MappedCsvFile {
       Consumer<QuarantineRecord> rejected) throws IOException {
     long data = 0;
     long accepted = 0;
-    try (TextInput in = TextInput.openOrFail(file)) {
+    try (LineSource in = ParquetLines.isParquet(file) ? ParquetLines.open(file, m.delimiter())
+        : TextInput.openOrFail(file)) {
       Parser p = header(in, file.toString(), m, source, fileCell);
       String line;
       try {
@@ -104,7 +108,7 @@ public final class MappedCsvFile {
     return cell;
   }
 
-  private static Parser header(TextInput in, String file, CsvMapping m, String source, String fileCell)
+  private static Parser header(LineSource in, String file, CsvMapping m, String source, String fileCell)
       throws IOException {
     String header = null;
     for (int i = 1; i <= m.headerLine(); i++) {

@@ -163,29 +163,31 @@ public final class TelemetryIngestJob {
   }
 
   private static FlatMapFunction<InputFile, Row> parseFile(TelemetryReader reader) {
-    return file -> {
-      List<Row> out = new ArrayList<>();
-      TelemetrySink sink = new TelemetrySink() {
-        @Override
-        public void sample(TelemetrySample s) {
-          out.add(RowFactory.create("raw", rawRow(s), null));
-        }
+    // Streamed through a bounded queue: a task's memory does not grow with the size of its log file.
+    return file -> io.cyclelake.ingest.StreamedRows.<Row>inTask("cyclelake-parse " + file.path(),
+        out -> parseInto(reader, file, out));
+  }
 
-        @Override
-        public void quarantine(QuarantineRecord r) {
-          out.add(RowFactory.create("q", null, RowFactory.create(r.source(), r.sourceFile(), r.sourceLine(),
-              r.column(), r.columnName(), r.cellId(), r.cycleIndex(), r.rule(), r.message(), r.raw())));
-        }
-      };
-      try {
-        reader.parse(file, sink);
-      } catch (CycleLakeException | IOException | UncheckedIOException e) {
-        String msg = e instanceof CycleLakeException ? e.getMessage() : file.path() + ": " + e;
-        sink.quarantine(new QuarantineRecord(reader.name(), file.path(), 0, null, null, null, null, "file",
-            "the file could not be read to its end: " + msg, null));
+  private static void parseInto(TelemetryReader reader, InputFile file, java.util.function.Consumer<Row> out) {
+    TelemetrySink sink = new TelemetrySink() {
+      @Override
+      public void sample(TelemetrySample s) {
+        out.accept(RowFactory.create("raw", rawRow(s), null));
       }
-      return out.iterator();
+
+      @Override
+      public void quarantine(QuarantineRecord r) {
+        out.accept(RowFactory.create("q", null, RowFactory.create(r.source(), r.sourceFile(), r.sourceLine(),
+            r.column(), r.columnName(), r.cellId(), r.cycleIndex(), r.rule(), r.message(), r.raw())));
+      }
     };
+    try {
+      reader.parse(file, sink);
+    } catch (CycleLakeException | IOException | UncheckedIOException e) {
+      String msg = e instanceof CycleLakeException ? e.getMessage() : file.path() + ": " + e;
+      sink.quarantine(new QuarantineRecord(reader.name(), file.path(), 0, null, null, null, null, "file",
+          "the file could not be read to its end: " + msg, null));
+    }
   }
 
   /** A {@code telemetry_raw} row. */

@@ -39,7 +39,7 @@ abstract class Dl4jSequenceModel implements SequenceModel {
 
   @Override
   public Fitted fit(SequenceBatch train, SequenceBatch validation, Config params, long seed,
-      Consumer<String> progress) {
+      Consumer<String> progress, Checkpoints checkpoints) {
     if (train.size() == 0) {
       throw new CycleLakeException(ErrorCode.NO_TRAINING_DATA, name() + " got no training sequences");
     }
@@ -50,10 +50,13 @@ abstract class Dl4jSequenceModel implements SequenceModel {
     MultiLayerNetwork net = new MultiLayerNetwork(configure(base, train.channels(), train.steps(), params, s));
     Nd4j.getRandom().setSeed(seed);
     net.init();
-    Trainer.Result r = Trainer.train(net, train, validation, s, seed, progress);
+    Trainer.Result r = Trainer.train(net, train, validation, s, seed, progress, checkpoints);
     String d = String.format(Locale.ROOT, "%s: %d parameters, %d epochs run, weights of epoch %d kept "
         + "(validation loss %.5f), loss %s, %s lr %.3g", name(), net.numParams(), r.history().size(), r.bestEpoch(),
-        r.bestValidationLoss(), s.loss().name(), s.optimizer(), s.learningRate());
+        r.bestValidationLoss(), s.loss().name(), s.optimizer(), s.learningRate())
+        + (r.resumedAfterEpoch() > 0 ? "; resumed from the checkpoint of epoch " + r.resumedAfterEpoch() : "")
+        + (r.checkpointProblem() != null ? "; an unusable checkpoint was ignored (" + r.checkpointProblem() + ")"
+            : "");
     return new Dl4jFitted(net, d, r.history());
   }
 

@@ -61,8 +61,8 @@ public final class LstmAttentionModel extends Dl4jSequenceModel {
 
   @Override
   public Fitted fit(SequenceBatch train, SequenceBatch validation, Config params, long seed,
-      Consumer<String> progress) {
-    return new Fitted((Dl4jFitted) super.fit(train, validation, params, seed, progress));
+      Consumer<String> progress, Checkpoints checkpoints) {
+    return new Fitted((Dl4jFitted) super.fit(train, validation, params, seed, progress, checkpoints));
   }
 
   @Override

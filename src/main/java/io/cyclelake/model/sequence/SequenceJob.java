@@ -11,7 +11,8 @@ import io.cyclelake.errors.ErrorCode;
 import io.cyclelake.lake.Lake;
 import io.cyclelake.lineage.InputTables;
 import io.cyclelake.schema.Tables;
-import io.cyclelake.train.TrainJob;
+import io.cyclelake.train.LabelReport;
+import io.cyclelake.train.LabelTask;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -28,7 +29,8 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Builds the labelled per-discharge sequences from the lake. The samples never reach the driver: Spark joins each
- * labelled discharge (SOH label as in {@link TrainJob#sohLabels}) with its {@code timeseries} samples, groups them per
+ * discharge labelled by the label task ({@link LabelTask}: {@code soh}, {@code rul}, as in the tabular sweeps,
+ * censored cells and excluded discharges reported the same way) with its {@code timeseries} samples, groups them per
  * discharge and turns each group into a fixed-size sequence ({@link SequenceBuilder}) inside the tasks; the driver
  * collects only the sequences (cycles × channels × max-length numbers). A labelled discharge that has no samples, or
  * whose samples cannot be resampled, is not silently dropped: it is returned in {@link Result#skipped()} with the
@@ -40,7 +42,10 @@ public final class SequenceJob {
   /** A labelled discharge that gave no sequence, and why. */
   public record Skipped(String cell, int cycle, String reason) {}
 
-  public record Result(SequenceSet set, List<Skipped> skipped) {}
+  /**
+   * @param labels what the label task left out (excluded discharges, censored cells), as in the tabular sweeps
+   */
+  public record Result(SequenceSet set, List<Skipped> skipped, LabelReport labels) {}
 
   /** Sequence settings ({@code cyclelake.sequence}). */
   public record Settings(List<String> channels, SequenceBuilder.Mode mode, int maxLength, boolean precedingCharge) {
@@ -87,9 +92,19 @@ public final class SequenceJob {
 
   /** {@link #collect(Lake, Config, List)}, reading through {@code inputs} (pinned versions, lineage). */
   public static Result collect(InputTables inputs, Config config, List<String> cells) {
+    return collect(inputs, config, LabelTask.registry().get(config.getString("cyclelake.sweep.task")), cells);
+  }
+
+  /**
+   * The sequences of the discharges {@code task} labels ({@link LabelTask#labels}: the same rows, labels and
+   * exclusions as a tabular sweep of that task), reading through {@code inputs}.
+   */
+  public static Result collect(InputTables inputs, Config config, LabelTask task, List<String> cells) {
     Settings s = Settings.of(config);
     String featureHash = ConfigRender.hash(config, "cyclelake.features");
-    Dataset<Row> labels = TrainJob.sohLabels(inputs, config.getConfig("cyclelake.train.soh"), cells, featureHash)
+    LabelTask.Labels labelled = task.labels(inputs, config, cells, featureHash);
+    LabelReport report = LabelReport.of(task.name(), labelled);
+    Dataset<Row> labels = labelled.rows()
         .select(col("cell_id"), col("cycle_index"), col("ambient_temperature_c").cast(DataTypes.DoubleType)
             .as("ambient_temperature_c"), col("label"), col("preceding_charge_index"));
     // The sequence is the labelled discharge's own curve, or the curve of the charge before it (which a model has
@@ -113,8 +128,9 @@ public final class SequenceJob {
         .collectAsList();
     if (rows.isEmpty()) {
       throw new CycleLakeException(ErrorCode.NO_TRAINING_DATA, "no labelled discharge cycles" + (cells.isEmpty()
-          ? "" : " for cells " + cells) + " with the current feature settings; run `cyclelake ingest` and "
-          + "`cyclelake features` first");
+          ? "" : " for cells " + cells) + " with the current feature settings (" + task.name() + " task"
+          + (report.lines().isEmpty() ? "" : "; " + String.join("; ", report.lines())) + "); run `cyclelake "
+          + "ingest` and `cyclelake features` first");
     }
     List<Row> ok = new ArrayList<>();
     List<Skipped> skipped = new ArrayList<>();
@@ -125,6 +141,7 @@ public final class SequenceJob {
     if (!cells.isEmpty()) {
       TreeSet<String> absent = new TreeSet<>(cells);
       ok.forEach(r -> absent.remove(r.getString(0)));
+      absent.removeAll(report.censoredCells());
       if (!absent.isEmpty()) {
         throw new CycleLakeException(ErrorCode.NO_TRAINING_DATA, "cells " + absent + " have no labelled discharge "
             + "with samples in timeseries");
@@ -153,7 +170,8 @@ public final class SequenceJob {
         for (int t = 0; t < max; t++) x[i][c][t] = v.get(c * max + t);
       }
     }
-    return new Result(new SequenceSet(s.channels(), max, cell, cycle, amb, y, nSamples, length, x), skipped);
+    return new Result(new SequenceSet(s.channels(), max, cell, cycle, amb, y, nSamples, length, x), skipped,
+        report);
   }
 
   /** One discharge's samples (a list of structs sample_index, time_s, channels...) → a row of {@link #OUT}. */

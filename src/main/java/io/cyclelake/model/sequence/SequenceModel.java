@@ -20,7 +20,17 @@ public interface SequenceModel {
    * @param progress receives one line per epoch
    * @throws io.cyclelake.errors.CycleLakeException CONFIG_INVALID or UNKNOWN_NAME for a bad setting
    */
-  Fitted fit(SequenceBatch train, SequenceBatch validation, Config params, long seed, Consumer<String> progress);
+  default Fitted fit(SequenceBatch train, SequenceBatch validation, Config params, long seed,
+      Consumer<String> progress) {
+    return fit(train, validation, params, seed, progress, Checkpoints.OFF);
+  }
+
+  /**
+   * {@link #fit(SequenceBatch, SequenceBatch, Config, long, Consumer)} saving the training's state to
+   * {@code checkpoints} and resuming from the last checkpoint found there (the same training started again).
+   */
+  Fitted fit(SequenceBatch train, SequenceBatch validation, Config params, long seed, Consumer<String> progress,
+      Checkpoints checkpoints);
 
   /** A model saved by {@link Fitted#save()} of this plug-in. */
   Fitted load(byte[] saved);

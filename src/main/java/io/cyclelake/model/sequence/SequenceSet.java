@@ -8,7 +8,7 @@ import java.util.List;
  * Labelled per-cycle sequences as plain arrays (one entry per labelled cycle, ordered by cell and cycle), small enough
  * to broadcast: {@code x[i][c][t]} is channel c at step t of cycle i, valid for {@code t < length[i]}.
  *
- * @param y the label (SOH) of each cycle
+ * @param y the label of each cycle (SOH, or RUL in discharges: the label task's)
  * @param nSamples samples the cycle had in {@code timeseries} before resampling or truncation
  */
 public record SequenceSet(List<String> channels, int maxLength, String[] cell, int[] cycle, double[] ambientC,
@@ -32,13 +32,18 @@ public record SequenceSet(List<String> channels, int maxLength, String[] cell, i
 
   /** The given rows, scaled by {@code scaler}, as a batch for a {@link SequenceModel}. */
   public SequenceBatch batch(int[] rows, SequenceScaler scaler) {
+    return batch(rows, scaler, LabelScaler.IDENTITY);
+  }
+
+  /** The given rows, sequences scaled by {@code scaler} and labels by {@code labels}. */
+  public SequenceBatch batch(int[] rows, SequenceScaler scaler, LabelScaler labels) {
     int[] len = new int[rows.length];
     double[] yy = new double[rows.length];
     String[] cc = new String[rows.length];
     int[] cy = new int[rows.length];
     for (int k = 0; k < rows.length; k++) {
       len[k] = length[rows[k]];
-      yy[k] = y[rows[k]];
+      yy[k] = (y[rows[k]] - labels.mean()) / labels.scale();
       cc[k] = cell[rows[k]];
       cy[k] = cycle[rows[k]];
     }

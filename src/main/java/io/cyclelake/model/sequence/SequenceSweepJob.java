@@ -5,6 +5,9 @@ import io.cyclelake.config.ConfigRender;
 import io.cyclelake.errors.CycleLakeException;
 import io.cyclelake.errors.ErrorCode;
 import io.cyclelake.eval.RegressionMetrics;
+import io.cyclelake.gpu.GpuScheduling;
+import io.cyclelake.gpu.GpuSettings;
+import io.cyclelake.gpu.TaskPlacement;
 import io.cyclelake.internal.Registry;
 import io.cyclelake.jobs.Progress;
 import io.cyclelake.lake.Lake;
@@ -17,10 +20,13 @@ import io.cyclelake.split.FoldSplitter;
 import io.cyclelake.sweep.SweepJob;
 import io.cyclelake.sweep.SweepJob.Spec;
 import io.cyclelake.sweep.TaskSpec;
+import io.cyclelake.sweep.TrainingStage;
 import io.cyclelake.tracking.MlflowSettings;
 import io.cyclelake.tracking.MlflowTracker;
 import io.cyclelake.tracking.RunRecords;
 import io.cyclelake.tracking.TrackedRun;
+import io.cyclelake.train.LabelReport;
+import io.cyclelake.train.LabelTask;
 import java.io.Serializable;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -40,11 +46,16 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
 /**
- * A sweep of sequence models ({@code cyclelake.sweep} whose models are all {@link SequenceModel}s): sequences built
- * by {@link SequenceJob}, folds of {@code sweep.split}, and every (spec, fold) pair trained as one task of one Spark
- * job ({@link SequenceTask} on the broadcast sequences). The driver writes {@code runs}, {@code fold_metrics} and
+ * A sweep of sequence models ({@code cyclelake.sweep} whose models are all {@link SequenceModel}s): sequences of the
+ * discharges labelled by {@code sweep.task} ({@code soh}, {@code rul}) built by {@link SequenceJob}, folds of
+ * {@code sweep.split}, and every (spec, fold) pair trained as one task of one Spark job ({@link SequenceTask} on the
+ * broadcast sequences, label scaling fitted per fold on its training labels, checkpoints per training). What the
+ * label task left out is printed and written to {@code label_exclusions}, as by the tabular sweep. The driver writes
+ * {@code runs}, {@code fold_metrics} and
  * {@code predictions} exactly like the tabular sweep, plus {@code <runs-dir>/<sweep id>/<run id>.model} (network,
- * scaler, channels, epoch history) when {@code sweep.save-models} is set.
+ * scaler, channels, epoch history) when {@code sweep.save-models} is set, and {@code training_tasks} (executor, GPU
+ * address, ND4J backend and device of every task). With {@code gpu.enabled} the training RDD alone asks for GPUs
+ * ({@link GpuScheduling}) and each task binds its address ({@link TaskPlacement#bind}).
  */
 public final class SequenceSweepJob {
   private SequenceSweepJob() {}
@@ -57,12 +68,22 @@ public final class SequenceSweepJob {
   public record SpecSummary(int specIndex, String model, String params, int folds, int failed, double maeMean,
       double maeSd, double rmseMean, double r2Mean) {}
 
+  /**
+   * @param task the label task's name
+   * @param labels what the label task left out (excluded discharges, censored cells), also in {@code label_exclusions}
+   */
   public record Result(String sweepId, int tasks, int failed, List<String> errors, List<PartMetrics> parts,
-      List<SpecSummary> specs, int sequences, int skipped, double seconds) {}
+      List<SpecSummary> specs, int sequences, int skipped, double seconds, String task, LabelReport labels) {}
 
-  /** What a saved run holds. */
+  /**
+   * What a saved run holds.
+   *
+   * @param labels the label scaling the network was trained with (predictions = mean + scale × network output);
+   *     null in runs saved before label scaling existed (identity)
+   */
   public record SavedRun(String runId, String model, List<String> channels, String mode, int maxLength,
-      SequenceScaler scaler, byte[] network, List<SequenceModel.EpochStats> history) implements Serializable {}
+      SequenceScaler scaler, byte[] network, List<SequenceModel.EpochStats> history, LabelScaler labels)
+      implements Serializable {}
 
   /** True when every model named in {@code sweep.models} is a sequence model. */
   public static boolean handles(Config config) {
@@ -79,10 +100,9 @@ public final class SequenceSweepJob {
   public static Result run(Lake lake, Config config, Progress progress) {
     long t0 = System.nanoTime();
     Config sw = config.getConfig("cyclelake.sweep");
-    if (!sw.getString("task").equals("soh")) {
-      throw new CycleLakeException(ErrorCode.UNKNOWN_NAME, "no task named '" + sw.getString("task")
-          + "'; known tasks: soh");
-    }
+    LabelTask task = LabelTask.registry().get(sw.getString("task"));
+    String labelScaling = config.getString("cyclelake.sequence.label-scaling");
+    LabelScaler.fit(labelScaling, task.name(), new double[0], new int[0]);  // an unknown mode fails here
     String splitName = sw.getString("split");
     FoldSplitter splitter = Registry.load(FoldSplitter.class, FoldSplitter::name, "split").get(splitName);
     long seed = config.getLong("cyclelake.train.seed");
@@ -100,8 +120,9 @@ public final class SequenceSweepJob {
         + (settings.precedingCharge() ? " preceding-charge" : " discharge") + " sequences ("
         + settings.channels() + ", " + settings.maxLength() + " steps) and " + splitName + " folds");
     InputTables inputs = new InputTables(lake);
-    SequenceJob.Result built = SequenceJob.collect(inputs, config, sw.getStringList("cells"));
+    SequenceJob.Result built = SequenceJob.collect(inputs, config, task, sw.getStringList("cells"));
     SequenceSet data = built.set();
+    built.labels().lines().forEach(progress::say);
     List<Fold> folds = splitter.folds(data.splitRows(), config.getConfig("cyclelake.split." + splitName), seed);
     progress.done(data.size() + " sequences of " + data.splitRows().distinctCells().size() + " cells, "
         + folds.size() + " folds, " + specs.size() + " specs");
@@ -117,20 +138,30 @@ public final class SequenceSweepJob {
             folds.get(f).name(), seed, level));
       }
     }
-    progress.step("training " + tasks.size() + " tasks (one per spec and fold) as one Spark job");
+    String runsDir = config.getString("cyclelake.lake.runs-dir") + "/" + sweepId;
+    Config ck = config.getConfig("cyclelake.sequence.checkpoint");
+    Checkpoints.Settings checkpoints = Checkpoints.Settings.of(ck.getString("dir"), ck.getInt("every"),
+        Lake.inside(lake.root(), runsDir), lake.spark().sparkContext().hadoopConfiguration());
+    SequenceTask.Settings taskSettings = new SequenceTask.Settings(task.name(), labelScaling, checkpoints);
+    progress.step("training " + tasks.size() + " tasks (one per spec and fold) as one Spark job"
+        + (checkpoints.enabled() ? ", checkpoints every " + checkpoints.every() + " epochs in " + checkpoints.dir()
+            : ", no checkpoints"));
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(lake.spark().sparkContext());
     Broadcast<SequenceSet> bData = jsc.broadcast(data);
     Broadcast<List<Fold>> bFolds = jsc.broadcast(folds);
-    List<SequenceTask.Result> results;
+    Broadcast<SequenceTask.Settings> bSettings = jsc.broadcast(taskSettings);
+    List<TrainingStage.Placed<SequenceTask.Result>> placed;
     try {
       jsc.setJobDescription("cyclelake sequence sweep " + sweepId);
-      results = jsc.parallelize(tasks, tasks.size())
-          .map(t -> SequenceTask.run(bData.value(), bFolds.value().get(t.foldIndex()), t, true))
-          .collect();
+      // Every task records where it ran (the sequence models load ND4J anyway).
+      placed = TrainingStage.run(jsc, tasks, GpuSettings.of(config), true, progress,
+          t -> SequenceTask.run(bData.value(), bFolds.value().get(t.foldIndex()), t, bSettings.value(), true));
     } finally {
       bData.unpersist();
       bFolds.unpersist();
+      bSettings.unpersist();
     }
+    List<SequenceTask.Result> results = placed.stream().map(TrainingStage.Placed::result).toList();
     List<String> errors = new ArrayList<>();
     for (SequenceTask.Result r : results) {
       if (!r.status().equals("ok")) errors.add(r.spec().runId() + ": " + r.error());
@@ -150,14 +181,13 @@ public final class SequenceSweepJob {
     List<Row> metricRows = new ArrayList<>();
     List<Row> predRows = new ArrayList<>();
     List<PartMetrics> parts = new ArrayList<>();
-    String runsDir = config.getString("cyclelake.lake.runs-dir") + "/" + sweepId;
     Map<String, List<TrackedRun.Artifact>> artifacts = new LinkedHashMap<>();
     for (SequenceTask.Result r : results) {
       TaskSpec t = r.spec();
       Fold fold = folds.get(t.foldIndex());
       TreeSet<String> used = SweepJob.usedCells(data.cell(), fold);
       cellsByRun.put(t.runId(), used);
-      SweepJob.RunInfo info = new SweepJob.RunInfo("soh", t, now, splitName, used, sequenceInputs, configJson, sweepId,
+      SweepJob.RunInfo info = new SweepJob.RunInfo(task.name(), t, now, splitName, used, sequenceInputs, configJson, sweepId,
           r.status(), r.error(), r.fitSeconds(), featureHash, configHash, lineage);
       if (!r.status().equals("ok")) {
         runRows.add(SweepJob.runRow(info, "none", null));
@@ -202,14 +232,16 @@ public final class SequenceSweepJob {
       }
       if (sw.getBoolean("save-models")) {
         byte[] saved = Serialized.bytes(new SavedRun(t.runId(), t.model(), settings.channels(),
-            settings.mode().name().toLowerCase(), settings.maxLength(), r.scaler(), r.model(), r.history()));
+            settings.mode().name().toLowerCase(), settings.maxLength(), r.scaler(), r.model(), r.history(), r.labels()));
         lake.writeBytes(runsDir + "/" + t.runId() + ".model", saved);
         if (mlflow.enabled()) artifacts.put(t.runId(), List.of(new TrackedRun.Artifact(t.runId() + ".model", saved)));
       }
     }
     var spark = lake.spark();
+    TrainingStage.record(lake, sweepId, tasks, placed);
     lake.append(spark.createDataFrame(predRows, Tables.PREDICTIONS_SCHEMA), Tables.PREDICTIONS);
     lake.append(spark.createDataFrame(metricRows, Tables.FOLD_METRICS_SCHEMA), Tables.FOLD_METRICS);
+    built.labels().record(lake, sweepId, now);
     lineage.recordSweep(lake, runsDir, sweepId, cellsByRun);
     // The runs rows go last: a run listed in `runs` has its predictions and metrics in place.
     lake.append(spark.createDataFrame(runRows, Tables.RUNS_SCHEMA), Tables.RUNS);
@@ -219,7 +251,7 @@ public final class SequenceSweepJob {
       MlflowTracker.log(mlflow, RunRecords.of(runRows, metricRows, config, seed, lake.root(), artifacts), progress);
     }
     return new Result(sweepId, tasks.size(), errors.size(), errors, parts, summarise(specs, parts, results),
-        data.size(), built.skipped().size(), (System.nanoTime() - t0) / 1e9);
+        data.size(), built.skipped().size(), (System.nanoTime() - t0) / 1e9, task.name(), built.labels());
   }
 
   static List<SpecSummary> summarise(List<Spec> specs, List<PartMetrics> parts, List<SequenceTask.Result> results) {

@@ -11,8 +11,8 @@ public final class SequenceSweepReport {
   private SequenceSweepReport() {}
 
   public static void print(SequenceSweepJob.Result r, Config config, PrintStream out) {
-    out.printf("sequence sweep %s: %d sequences (%d labelled discharges without a sequence), %d tasks, %d failed, "
-        + "%.1f s%n", r.sweepId(), r.sequences(), r.skipped(), r.tasks(), r.failed(), r.seconds());
+    out.printf("sequence sweep %s (task %s): %d sequences (%d labelled discharges without a sequence), %d tasks, %d failed, "
+        + "%.1f s%n", r.sweepId(), r.task(), r.sequences(), r.skipped(), r.tasks(), r.failed(), r.seconds());
     for (String e : r.errors()) out.println("  failed " + e);
     out.println("metrics per run and part (validation and test), with the documented figures of "
         + "cyclelake.sequence.documented:");
@@ -37,5 +37,7 @@ public final class SequenceSweepReport {
           x.r2Mean(), x.params()));
     }
     s.print(out);
+    // What the label task left out (also in label_exclusions), as under a tabular sweep's table.
+    r.labels().lines().forEach(out::println);
   }
 }

@@ -2,6 +2,8 @@ package io.cyclelake.model.sequence;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.cyclelake.errors.CycleLakeException;
+import io.cyclelake.errors.ErrorCode;
 import io.cyclelake.internal.Registry;
 import io.cyclelake.split.Fold;
 import io.cyclelake.sweep.FoldRunner;
@@ -10,8 +12,9 @@ import java.io.Serializable;
 import java.util.List;
 
 /**
- * Fits one sequence-model spec on one fold inside a Spark task: the scaler is fitted on the fold's training
- * sequences only, the model on those (validation sequences for early stopping), then every used sequence is
+ * Fits one sequence-model spec on one fold inside a Spark task: the sequence scaler and the label scaler are fitted
+ * on the fold's training sequences only, the model on those (validation sequences for early stopping; checkpoints
+ * under a key of the spec, seed and scaled data, so a retried task resumes), then every used sequence is
  * predicted and the split-conformal half-width taken from the validation residuals. Any exception becomes a failed
  * result.
  */
@@ -19,16 +22,30 @@ public final class SequenceTask {
   private SequenceTask() {}
 
   /**
+   * What every task of a sweep shares besides its spec.
+   *
+   * @param task the label task's name
+   * @param labelScaling {@code sequence.label-scaling}: standard | none | auto ({@link LabelScaler#fit})
+   * @param checkpoints where the trainings save and find their checkpoints
+   */
+  public record Settings(String task, String labelScaling, Checkpoints.Settings checkpoints) implements Serializable {
+    /** SOH labels unscaled, no checkpoints. */
+    public static final Settings PLAIN = new Settings("soh", "none", Checkpoints.Settings.OFF);
+  }
+
+  /**
    * What a task sends back.
    *
    * @param rows indices into the {@link SequenceSet} of the predicted sequences
+   * @param predicted predictions of {@code rows}, in the label's units (label scaling undone)
+   * @param labels the label scaling fitted on the fold's training labels
    * @param model the saved model ({@link SequenceModel.Fitted#save()}), null when failed
    */
   public record Result(TaskSpec spec, String status, String error, double fitSeconds, String description,
       int[] rows, double[] predicted, double halfWidth, List<SequenceModel.EpochStats> history,
-      SequenceScaler scaler, byte[] model) implements Serializable {}
+      SequenceScaler scaler, LabelScaler labels, byte[] model) implements Serializable {}
 
-  public static Result run(SequenceSet data, Fold fold, TaskSpec spec, boolean printEpochs) {
+  public static Result run(SequenceSet data, Fold fold, TaskSpec spec, Settings settings, boolean printEpochs) {
     long t0 = System.nanoTime();
     try {
       SequenceModel model = Registry.load(SequenceModel.class, SequenceModel::name, "sequence model")
@@ -37,28 +54,39 @@ public final class SequenceTask {
       int[] tr = fold.rows(Fold.TRAIN);
       int[] va = fold.rows(Fold.VALIDATION);
       SequenceScaler scaler = SequenceScaler.fit(data.x(), data.length(), tr, data.channels().size());
-      SequenceBatch train = data.batch(tr, scaler);
-      SequenceBatch val = va.length == 0 ? null : data.batch(va, scaler);
+      LabelScaler labels = LabelScaler.fit(settings.labelScaling(), settings.task(), data.y(), tr);
+      if (!labels.isIdentity() && params.hasPath("loss") && params.getString("loss").equals("mape")) {
+        throw new CycleLakeException(ErrorCode.CONFIG_INVALID, "loss mape is a percentage of the label, which "
+            + "standardised labels (sequence.label-scaling = " + settings.labelScaling() + ", task "
+            + settings.task() + ") do not preserve; use another loss or sequence.label-scaling = none");
+      }
+      SequenceBatch train = data.batch(tr, scaler, labels);
+      SequenceBatch val = va.length == 0 ? null : data.batch(va, scaler, labels);
+      String key = Checkpoints.key(List.of(spec.model(), spec.params(), Long.toString(spec.seed()),
+          settings.task(), labels.toString(), spec.foldName()), train, val);
+      Checkpoints checkpoints = settings.checkpoints().forTraining(spec.model(), key);
       SequenceModel.Fitted fitted = model.fit(train, val, params, spec.seed(), line -> {
         if (printEpochs) System.out.println("  [" + spec.runId() + "] " + line);
-      });
+      }, checkpoints);
       int[] used = usedRows(fold);
-      double[] pred = fitted.predict(data.batch(used, scaler));
+      double[] pred = labels.unscaleInPlace(fitted.predict(data.batch(used, scaler)));
       for (double p : pred) {
         if (!Double.isFinite(p)) throw new IllegalStateException(spec.model() + " predicted a non-finite value " + p);
       }
       double half = Double.NaN;
       if (va.length > 0) {
-        double[] pv = fitted.predict(val);
+        double[] pv = labels.unscaleInPlace(fitted.predict(val));
         double[] res = new double[va.length];
         for (int k = 0; k < va.length; k++) res[k] = Math.abs(data.y()[va[k]] - pv[k]);
         half = FoldRunner.conformalHalfWidth(res, spec.intervalLevel());
       }
-      return new Result(spec, "ok", null, (System.nanoTime() - t0) / 1e9, fitted.describe(), used, pred, half,
-          fitted.history(), scaler, fitted.save());
+      String description = fitted.describe() + (labels.isIdentity() ? "" : String.format(java.util.Locale.ROOT,
+          "; labels standardised on the training fold (mean %.4g, sd %.4g)", labels.mean(), labels.scale()));
+      return new Result(spec, "ok", null, (System.nanoTime() - t0) / 1e9, description, used, pred, half,
+          fitted.history(), scaler, labels, fitted.save());
     } catch (Exception | StackOverflowError e) {
       return new Result(spec, "failed", e.getClass().getSimpleName() + ": " + e.getMessage(),
-          (System.nanoTime() - t0) / 1e9, null, null, null, Double.NaN, null, null, null);
+          (System.nanoTime() - t0) / 1e9, null, null, null, Double.NaN, null, null, null, null);
     }
   }
 

@@ -62,17 +62,22 @@ public class SequenceSweepJobTest {
     return 3.6 + 0.1 * s - 0.01 * k + 0.001 * cell;
   }
 
+  /** The columns of features_summary a sequence sweep reads (also used by {@code SequenceRulSweepTest}). */
+  static final StructType SUMMARY = new StructType()
+      .add("cell_id", DataTypes.StringType).add("cycle_index", DataTypes.IntegerType)
+      .add("cycle_type", DataTypes.StringType).add("capacity_counter_ah", DataTypes.DoubleType)
+      .add("ambient_temperature_c", DataTypes.DoubleType).add(Tables.FEATURE_HASH, DataTypes.StringType);
+  /** The columns of timeseries these tests write: sample, time, voltage, current. */
+  static final StructType SAMPLES = new StructType()
+      .add("cell_id", DataTypes.StringType).add("cycle_index", DataTypes.IntegerType)
+      .add("cycle_type", DataTypes.StringType).add("sample_index", DataTypes.IntegerType)
+      .add("time_s", DataTypes.DoubleType).add("voltage_v", DataTypes.DoubleType)
+      .add("current_a", DataTypes.DoubleType);
+
   /** The handwritten features_summary and timeseries (also used by {@code MlflowTrackingTest}). */
   public static void write(Lake lake, String hash) {
-    StructType fs = new StructType()
-        .add("cell_id", DataTypes.StringType).add("cycle_index", DataTypes.IntegerType)
-        .add("cycle_type", DataTypes.StringType).add("capacity_counter_ah", DataTypes.DoubleType)
-        .add("ambient_temperature_c", DataTypes.DoubleType).add(Tables.FEATURE_HASH, DataTypes.StringType);
-    StructType ts = new StructType()
-        .add("cell_id", DataTypes.StringType).add("cycle_index", DataTypes.IntegerType)
-        .add("cycle_type", DataTypes.StringType).add("sample_index", DataTypes.IntegerType)
-        .add("time_s", DataTypes.DoubleType).add("voltage_v", DataTypes.DoubleType)
-        .add("current_a", DataTypes.DoubleType);
+    StructType fs = SUMMARY;
+    StructType ts = SAMPLES;
     List<Row> features = new ArrayList<>();
     List<Row> samples = new ArrayList<>();
     String[] cells = {"S01", "S02", "S03"};
@@ -174,9 +179,31 @@ public class SequenceSweepJobTest {
       assertEquals(versions, x.getAs("input_versions"));
       assertTrue(x.isNullAt(x.fieldIndex("raw_files_digest")), "no files manifest in this lake");
     }
+    // where each task trained: in local mode on the driver, CPU backend, no GPU
+    List<Row> where = lake.read(Tables.TRAINING_TASKS, "test").where("sweep_id = '" + r.sweepId() + "'")
+        .collectAsList();
+    assertEquals(6, where.size(), "one training_tasks row per task, failed ones too");
+    assertEquals(6, where.stream().map(x -> x.getAs("run_id")).distinct().count());
+    for (Row x : where) {
+      assertEquals("driver", x.getAs("executor_id"));
+      assertEquals("CpuBackend", x.getAs("nd4j_backend"));
+      assertTrue(x.isNullAt(x.fieldIndex("gpu_address")) && x.isNullAt(x.fieldIndex("nd4j_device")), x.toString());
+      assertTrue(!((java.sql.Timestamp) x.getAs("finished_at")).before(x.getAs("started_at")), x.toString());
+    }
     SequenceSweepJob.SpecSummary s0 = r.specs().get(0);
     assertEquals(3, s0.folds());
     assertEquals(0, s0.failed());
     assertTrue(Double.isFinite(s0.maeMean()));
+  }
+
+  @Test
+  void gpusInLocalModeFailBeforeAnyTaskTrains() {
+    long before = lake.exists(Tables.RUNS) ? lake.read(Tables.RUNS, "test").count() : 0;
+    Config gpu = ConfigFactory.parseString("cyclelake.gpu.enabled = true").withFallback(config);
+    var e = assertThrows(io.cyclelake.errors.CycleLakeException.class,
+        () -> SequenceSweepJob.run(lake, gpu, Progress.quiet()));
+    assertEquals(io.cyclelake.errors.ErrorCode.CONFIG_INVALID, e.code());
+    assertTrue(e.getMessage().contains("local mode"), e.getMessage());
+    assertEquals(before, lake.exists(Tables.RUNS) ? lake.read(Tables.RUNS, "test").count() : 0, "nothing recorded");
   }
 }
