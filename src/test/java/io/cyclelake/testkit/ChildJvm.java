@@ -16,6 +16,12 @@ public final class ChildJvm {
   private ChildJvm() {}
 
   public static Process start(Class<?> main, Path log, String... args) throws java.io.IOException {
+    return start(main, log, List.of("-Xmx768m", "-XX:TieredStopAtLevel=1"), args);
+  }
+
+  /** As {@link #start(Class, Path, String...)} with these JVM options (heap, GC log, ...) instead of the defaults. */
+  public static Process start(Class<?> main, Path log, List<String> jvmOptions, String... args)
+      throws java.io.IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -24,8 +30,8 @@ public final class ChildJvm {
         cmd.add(a);
       }
     }
-    cmd.addAll(List.of("-Xmx768m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-        main.getName()));
+    cmd.addAll(jvmOptions);
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
     cmd.addAll(List.of(args));
     return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
         .directory(new File(System.getProperty("user.dir"))).start();
