@@ -56,7 +56,7 @@ public record Doctor(int optimizeMinFiles, long smallFileBytes, long vacuumMinSt
     }
     manifest(lake, out);
     quarantine(lake, out);
-    orphanResults(lake, out);
+    out.addAll(orphanResults(lake));
     for (Lake.TableInfo t : tables) files(lake, t, out);
     return out;
   }
@@ -145,9 +145,10 @@ public record Doctor(int optimizeMinFiles, long smallFileBytes, long vacuumMinSt
   /**
    * Result rows of runs without a {@code runs} row: a sweep or train killed (or failed) after writing some of its
    * tables and before its {@code runs} rows, which go last. No report, card, comparison or experiment reads them (they
-   * find results through {@code runs}); they only take space.
+   * find results through {@code runs}); they only take space. One finding per table that has such rows.
    */
-  private static void orphanResults(Lake lake, List<Finding> out) {
+  public static List<Finding> orphanResults(Lake lake) {
+    List<Finding> out = new ArrayList<>();
     Dataset<Row> known = null;
     if (lake.exists(Tables.RUNS)) {
       Dataset<Row> runs = lake.read(Tables.RUNS, "sweep");
@@ -166,8 +167,10 @@ public record Doctor(int optimizeMinFiles, long smallFileBytes, long vacuumMinSt
       out.add(new Finding("info", t, rows + " rows of " + byRun.size() + " runs that have no runs row (a sweep or "
           + "train stopped before recording its runs; no report, card or comparison reads them): " + first(owners),
           "run the sweep or train again (it gets a new id); to drop the rows: cyclelake sql \"DELETE FROM delta.`"
-              + lake.path(t) + "` WHERE run_id LIKE '" + owners.get(0) + "%'\""));
+              + lake.path(t) + "` WHERE " + String.join(" OR ", owners.stream().map(o -> "run_id LIKE '" + o + "%'")
+              .toList()) + "\""));
     }
+    return out;
   }
 
   /** OPTIMIZE and VACUUM advice from the table's data files. */
