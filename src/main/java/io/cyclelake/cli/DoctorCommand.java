@@ -6,8 +6,8 @@ import java.util.List;
 import picocli.CommandLine.Command;
 
 @Command(name = "doctor", mixinStandardHelpOptions = true,
-    description = {"Check a lake and print what to do: manifest vs tables, failed files, quarantine counts, tables "
-        + "that need OPTIMIZE or VACUUM. Changes nothing.",
+    description = {"Check a lake and print what to do: manifest vs tables, failed files, quarantine counts, result "
+        + "rows of runs missing from `runs` (a sweep killed before recording them), tables that need OPTIMIZE or VACUUM. Changes nothing.",
         "Exit code 0 when nothing needs doing, 1 otherwise (settings: cyclelake.doctor)."})
 final class DoctorCommand extends LakeCommand {
   @Override

@@ -25,7 +25,8 @@ import org.apache.spark.sql.Row;
 
 /**
  * Checks a lake and says what to do: the manifest ({@code files}) against the rows the tables hold, files whose last
- * read failed, quarantine counts, tables whose many small files want {@code OPTIMIZE}, and data files no longer part
+ * read failed, quarantine counts, result rows of runs without a {@code runs} row (a sweep killed before recording its
+ * runs), tables whose many small files want {@code OPTIMIZE}, and data files no longer part
  * of a table's current version (older versions, or files a killed writer left uncommitted) that {@code VACUUM}
  * removes. Reads only; changes nothing.
  *
@@ -55,6 +56,7 @@ public record Doctor(int optimizeMinFiles, long smallFileBytes, long vacuumMinSt
     }
     manifest(lake, out);
     quarantine(lake, out);
+    out.addAll(orphanResults(lake));
     for (Lake.TableInfo t : tables) files(lake, t, out);
     return out;
   }
@@ -134,6 +136,41 @@ public record Doctor(int optimizeMinFiles, long smallFileBytes, long vacuumMinSt
     }
     out.add(new Finding("info", Tables.QUARANTINE, total + " quarantined rows: " + String.join(", ", parts),
         "see `cyclelake sql \"select source_file, source_line, column_name, rule, message from quarantine\"`"));
+  }
+
+  /** The tables whose rows belong to a run of {@code runs} (by {@code run_id}; label_exclusions by sweep id). */
+  static final List<String> RESULT_TABLES = List.of(Tables.PREDICTIONS, Tables.FOLD_METRICS,
+      Tables.FEATURE_IMPORTANCE, Tables.LABEL_EXCLUSIONS, Tables.TRAINING_TASKS, Tables.RUN_FILES);
+
+  /**
+   * Result rows of runs without a {@code runs} row: a sweep or train killed (or failed) after writing some of its
+   * tables and before its {@code runs} rows, which go last. No report, card, comparison or experiment reads them (they
+   * find results through {@code runs}); they only take space. One finding per table that has such rows.
+   */
+  public static List<Finding> orphanResults(Lake lake) {
+    List<Finding> out = new ArrayList<>();
+    Dataset<Row> known = null;
+    if (lake.exists(Tables.RUNS)) {
+      Dataset<Row> runs = lake.read(Tables.RUNS, "sweep");
+      known = runs.select("run_id").union(runs.where(col("sweep_id").isNotNull()).select("sweep_id"));
+    }
+    for (String t : RESULT_TABLES) {
+      if (!lake.exists(t)) continue;
+      Dataset<Row> ids = lake.read(t, "sweep").select("run_id");
+      Dataset<Row> orphan = known == null ? ids : ids.join(known, Lake.keys("run_id"), "left_anti");
+      List<Row> byRun = orphan.groupBy("run_id").agg(count(lit(1))).orderBy("run_id").collectAsList();
+      if (byRun.isEmpty()) continue;
+      long rows = byRun.stream().mapToLong(r -> r.getLong(1)).sum();
+      // a sweep's run ids are <sweep id>-s<spec>-f<fold>: name the sweep
+      List<String> owners = byRun.stream().map(r -> r.getString(0).replaceFirst("-s\\d+-f\\d+$", "")).distinct()
+          .toList();
+      out.add(new Finding("info", t, rows + " rows of " + byRun.size() + " runs that have no runs row (a sweep or "
+          + "train stopped before recording its runs; no report, card or comparison reads them): " + first(owners),
+          "run the sweep or train again (it gets a new id); to drop the rows: cyclelake sql \"DELETE FROM delta.`"
+              + lake.path(t) + "` WHERE " + String.join(" OR ", owners.stream().map(o -> "run_id LIKE '" + o + "%'")
+              .toList()) + "\""));
+    }
+    return out;
   }
 
   /** OPTIMIZE and VACUUM advice from the table's data files. */

@@ -41,13 +41,21 @@ public final class SweepReport {
         .orderBy(col("mae_mean").asc_nulls_last()).collectAsList();
   }
 
+  /**
+   * The sweep's test rows of all cells. Only a sweep with {@code runs} rows has results: its runs rows are written last,
+   * in one commit, so a sweep killed before them may have left rows in {@code fold_metrics} that are not results.
+   */
   private static Dataset<Row> testRows(Lake lake, String sweepId) {
-    Dataset<Row> rows = lake.read(Tables.FOLD_METRICS, "sweep").where(col("sweep_id").equalTo(sweepId)
-        .and(col("part").equalTo("test")).and(col("cell_id").equalTo("*")));
-    if (rows.isEmpty() && lake.read(Tables.RUNS, "sweep").where(col("sweep_id").equalTo(sweepId)).isEmpty()) {
-      throw new CycleLakeException(ErrorCode.UNKNOWN_NAME, "no sweep '" + sweepId + "' in " + lake.root()
+    if (!lake.exists(Tables.RUNS) || lake.read(Tables.RUNS, "sweep").where(col("sweep_id").equalTo(sweepId))
+        .isEmpty()) {
+      boolean partial = lake.exists(Tables.FOLD_METRICS)
+          && !lake.read(Tables.FOLD_METRICS, "sweep").where(col("sweep_id").equalTo(sweepId)).isEmpty();
+      throw new CycleLakeException(ErrorCode.UNKNOWN_NAME, (partial ? "sweep '" + sweepId + "' did not finish: it "
+          + "has fold_metrics rows but no runs rows (it stopped before recording its runs), so it has no results; "
+          + "run it again, and see `cyclelake doctor`" : "no sweep '" + sweepId + "' in " + lake.root())
           + "; `cyclelake sql \"select distinct sweep_id from runs\"` lists the sweeps");
     }
-    return rows;
+    return lake.read(Tables.FOLD_METRICS, "sweep").where(col("sweep_id").equalTo(sweepId)
+        .and(col("part").equalTo("test")).and(col("cell_id").equalTo("*")));
   }
 }
