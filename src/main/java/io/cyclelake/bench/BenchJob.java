@@ -204,7 +204,7 @@ public final class BenchJob {
       Progress progress) {
     meter.start();
     IngestJob.Result r = IngestJob.run(lake, w.reader(), w.input(), w.readerSettings(), cells, false,
-        ValidationRules.from(config), progress);
+        ValidationRules.from(config), config.getBytes("cyclelake.ingest.split-bytes"), progress);
     StageMeter.Measure m = meter.stop();
     Map<String, Object> d = new LinkedHashMap<>();
     d.put("samples", r.samples());

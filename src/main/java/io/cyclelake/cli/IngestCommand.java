@@ -54,7 +54,7 @@ final class IngestCommand extends LakeCommand {
     IngestJob.Result r = IngestJob.nothingNew(c.getString("cyclelake.lake.path"), reader, input, settings, cells,
             force, progress)
         .orElseGet(() -> IngestJob.run(common.openLake(), reader, input, settings, cells, force,
-            io.cyclelake.ingest.ValidationRules.from(c), progress));
+            io.cyclelake.ingest.ValidationRules.from(c), c.getBytes("cyclelake.ingest.split-bytes"), progress));
     progress.say(String.format(java.util.Locale.ROOT, "ingest: files %d read (%d failed), %d unchanged (skipped), "
             + "%d gone from the input; %d lines read = %d samples + %d impedance points + %d quarantined + %d listing "
             + "rows; %.1f s", r.filesChanged(), r.filesFailed(), r.filesUnchanged(), r.filesRemoved().size(),

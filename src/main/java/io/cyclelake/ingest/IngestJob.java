@@ -60,7 +60,7 @@ public final class IngestJob {
    */
   public record Result(int operations, Set<String> cells, int files, long linesRead, long samples,
       long impedancePoints, long quarantined, int filesChanged, int filesUnchanged, int filesFailed,
-      List<String> filesRemoved) {}
+      List<String> filesRemoved, int parseTasks) {}
 
   /**
    * Ingests the files under {@code input} that are new or changed since the manifest last saw them (all of them with
@@ -77,10 +77,27 @@ public final class IngestJob {
    */
   public static Result run(Lake lake, SourceReader reader, Path input, Config readerSettings, Set<String> cells,
       boolean force, ValidationRules rules, Progress progress) {
+    return run(lake, reader, input, readerSettings, cells, force, rules, defaultSplitBytes(), progress);
+  }
+
+  /** {@code cyclelake.ingest.split-bytes} of reference.conf. */
+  public static long defaultSplitBytes() {
+    return com.typesafe.config.ConfigFactory.defaultReference().getBytes("cyclelake.ingest.split-bytes");
+  }
+
+  /**
+   * As {@link #run(Lake, SourceReader, Path, Config, Set, boolean, ValidationRules, Progress)}, with the files larger
+   * than {@code splitBytes} (0 = none) that the reader can cut parsed as several byte-range splits, each its own Spark
+   * task ({@link SplitPolicy}). The tables, line numbers and manifest are those of the unsplit ingest; a file is one
+   * manifest entry, failed when any of its splits fails.
+   */
+  public static Result run(Lake lake, SourceReader reader, Path input, Config readerSettings, Set<String> cells,
+      boolean force, ValidationRules rules, long splitBytes, Progress progress) {
+    SplitPolicy split = new SplitPolicy(splitBytes, rules);
     return ConcurrentCommits.retry(lake, "ingest", "reading the manifest again", "every Delta commit is whole, "
         + "and the manifest of a file is written only after its rows, so run the ingest again: it reads the files not "
         + "recorded as ok and replaces their rows", progress::say,
-        () -> runOnce(lake, reader, input, readerSettings, cells, force, rules, progress));
+        () -> runOnce(lake, reader, input, readerSettings, cells, force, rules, split, progress));
   }
 
   /** The Delta concurrent-modification exception in {@code e}'s causes, or null. */
@@ -100,7 +117,7 @@ public final class IngestJob {
     }
 
     Result nothingNewResult() {
-      return new Result(0, planCells, 0, 0, 0, 0, 0, 0, unchanged, 0, removed);
+      return new Result(0, planCells, 0, 0, 0, 0, 0, 0, unchanged, 0, removed, 0);
     }
   }
 
@@ -121,7 +138,8 @@ public final class IngestJob {
     java.io.ByteArrayOutputStream lines = new java.io.ByteArrayOutputStream();
     Changes c;
     try {
-      c = changes(reader.configured(readerSettings), in, readerSettings, cells, false, manifest.get(),
+      c = changes(reader.configured(readerSettings), in, readerSettings, cells, false, SplitPolicy.NONE,
+          manifest.get(),
           new Progress(new java.io.PrintStream(lines, true, java.nio.charset.StandardCharsets.UTF_8)));
     } catch (CycleLakeException e) {
       return java.util.Optional.empty(); // the ingest reports it the same way, with Spark up
@@ -134,11 +152,11 @@ public final class IngestJob {
   }
 
   private static Changes changes(SourceReader reader, Path in, Config readerSettings, Set<String> cells,
-      boolean force, Manifest manifest, Progress progress) {
+      boolean force, SplitPolicy split, Manifest manifest, Progress progress) {
     progress.step("planning " + reader.name() + " ingest of " + in);
     IngestPlan plan;
     try {
-      plan = reader.plan(in, readerSettings, cells);
+      plan = reader.plan(in, readerSettings, cells, split);
     } catch (IOException e) {
       throw new CycleLakeException(ErrorCode.INPUT_MALFORMED, "cannot read " + in + ": " + e.getMessage(), null, e);
     }
@@ -195,7 +213,7 @@ public final class IngestJob {
   }
 
   private static Result runOnce(Lake lake, SourceReader reader, Path input, Config readerSettings, Set<String> cells,
-      boolean force, ValidationRules rules, Progress progress) {
+      boolean force, ValidationRules rules, SplitPolicy split, Progress progress) {
     SparkSession spark = lake.spark();
     reader = reader.configured(readerSettings);
     Path in = input.toAbsolutePath().normalize();
@@ -203,7 +221,7 @@ public final class IngestJob {
       throw new CycleLakeException(ErrorCode.INPUT_MISSING, "input " + in + " does not exist");
     }
     Manifest manifest = Manifest.load(lake, reader.name());
-    Changes found = changes(reader, in, readerSettings, cells, force, manifest, progress);
+    Changes found = changes(reader, in, readerSettings, cells, force, split, manifest, progress);
     IngestPlan plan = found.plan();
     Map<String, Operation> ops = found.ops();
     Set<String> planCells = found.planCells();
@@ -231,10 +249,25 @@ public final class IngestJob {
         // gone or unreadable: the parse records why
       }
     }
-    progress.step("parsing " + changed.size() + " files in parallel");
+    // One task per file, or per split of a file the plan cut (a split's failure fails its file: the file-level
+    // quarantine row of any split makes the manifest say failed, as for an unsplit file).
+    List<ParseTask> tasks = new ArrayList<>();
+    int splitFiles = 0;
+    for (InputFile f : changed) {
+      List<FileSplit> parts = plan.splits().get(f.path());
+      if (parts == null) {
+        tasks.add(new ParseTask(f, null));
+      } else {
+        splitFiles++;
+        parts.forEach(p -> tasks.add(new ParseTask(f, p)));
+      }
+    }
+    progress.step("parsing " + changed.size() + " files in parallel, " + tasks.size() + " tasks"
+        + (splitFiles == 0 ? "" : " (" + splitFiles + " files cut into splits of about "
+            + split.splitBytes() + " bytes, cyclelake.ingest.split-bytes)"));
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<Map<String, Operation>> opsBc = jsc.broadcast(ops);
-    JavaRDD<Row> rows = jsc.parallelize(changed, Math.max(1, changed.size())).flatMap(parseFile(reader, opsBc, rules));
+    JavaRDD<Row> rows = jsc.parallelize(tasks, Math.max(1, tasks.size())).flatMap(parseFile(reader, opsBc, rules));
     Dataset<Row> parsed = spark.createDataFrame(rows, PARSED).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Map<String, long[]> perFile = new HashMap<>(); // path -> {samples+points, quarantined, whole-file failures}
@@ -341,7 +374,7 @@ public final class IngestJob {
       long listingLines = listingChanged ? plan.listingLines() : 0;
       return new Result(listingChanged ? ops.size() : affectedOps.size(), planCells, changed.size(),
           listingLines + samples + points + quarantinedRows, samples, points, quarantined, changed.size(), unchanged,
-          fileErrors.size(), removed);
+          fileErrors.size(), removed, tasks.size());
     } finally {
       parsed.unpersist();
       opsBc.destroy();
@@ -402,19 +435,23 @@ public final class IngestJob {
     return lake.conform(joined, Tables.CYCLES_SCHEMA);
   }
 
-  private static FlatMapFunction<InputFile, Row> parseFile(SourceReader reader,
+  /** A file, or one split of it (null: the whole file), parsed by one Spark task. */
+  private record ParseTask(InputFile file, FileSplit split) implements java.io.Serializable {}
+
+  private static FlatMapFunction<ParseTask, Row> parseFile(SourceReader reader,
       Broadcast<Map<String, Operation>> ops, ValidationRules rules) {
     // The file's rows stream out of the parser through a bounded queue (StreamedRows), so a task's memory does not
     // grow with the size of the file it reads.
-    return file -> {
+    return task -> {
       Map<String, Operation> operations = ops.value(); // in the task's thread: broadcast reads belong to the task
-      return StreamedRows.<Row>inTask("cyclelake-parse " + file.path(),
-          out -> parseInto(reader, operations, rules, file, out));
+      return StreamedRows.<Row>inTask("cyclelake-parse " + task.file().path()
+          + (task.split() == null ? "" : " " + task.split().label()),
+          out -> parseInto(reader, operations, rules, task.file(), task.split(), out));
     };
   }
 
   private static void parseInto(SourceReader reader, Map<String, Operation> ops, ValidationRules rules,
-      InputFile file, java.util.function.Consumer<Row> out) {
+      InputFile file, FileSplit split, java.util.function.Consumer<Row> out) {
     RecordSink rows = new RecordSink() {
       @Override
       public void sample(SampleRecord r) {
@@ -442,7 +479,7 @@ public final class IngestJob {
     };
     RecordSink sink = new Validator(rows, rules, reader.name());
     try {
-      reader.parse(file, ops, sink);
+      reader.parse(file, split, ops, sink);
     } catch (CycleLakeException | IOException | UncheckedIOException e) {
       // A file that cannot be read to its end is quarantined as a whole (with the lines read before the
       // failure kept), so one bad file does not stop the ingest of the others.

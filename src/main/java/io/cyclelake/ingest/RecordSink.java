@@ -7,4 +7,11 @@ public interface RecordSink {
   void impedance(ImpedanceRecord r);
 
   void quarantine(QuarantineRecord r);
+
+  /**
+   * A split of a file ({@link FileSplit}) starts inside operation ({@code cellId}, {@code cycleIndex}), whose last
+   * sample accepted before the split had {@code previousTimeS}: a sink that checks samples against their operation's
+   * previous one ({@link Validator}) goes on from it. Called before the split's first record; others ignore it.
+   */
+  default void resume(String cellId, int cycleIndex, double previousTimeS) {}
 }

@@ -29,11 +29,33 @@ public interface SourceReader extends Serializable {
   IngestPlan plan(Path input, Config settings, Set<String> cells) throws IOException;
 
   /**
+   * As {@link #plan(Path, Config, Set)}, with the files that {@code split} says are large cut into byte-range splits
+   * ({@link IngestPlan#splits()}), each parsed by {@link #parse(InputFile, FileSplit, Map, RecordSink)} in its own
+   * task. The default plans every file whole (a reader that cannot start a file in its middle).
+   */
+  default IngestPlan plan(Path input, Config settings, Set<String> cells, SplitPolicy split) throws IOException {
+    return plan(input, settings, cells);
+  }
+
+  /**
    * Parses one file of the plan. Every data line results in exactly one sample, impedance point or quarantine record.
    *
    * @param operations the plan's operations by {@link Operation#sourceOperationId()}
    */
   void parse(InputFile file, Map<String, Operation> operations, RecordSink sink) throws IOException;
+
+  /**
+   * Parses one split of a file ({@code split} null: the whole file): exactly the records the whole file's parse gives
+   * for the split's lines, with the same line numbers.
+   */
+  default void parse(InputFile file, FileSplit split, Map<String, Operation> operations, RecordSink sink)
+      throws IOException {
+    if (split != null) {
+      throw new UnsupportedOperationException("the " + name() + " reader does not plan splits, yet was given "
+          + split.label() + " of " + file.path());
+    }
+    parse(file, operations, sink);
+  }
 
   /**
    * Whether a file's operations depend on the cell's other files (e.g. cycle numbers folded across sessions): then a

@@ -51,6 +51,19 @@ public final class Validator implements RecordSink {
     }
   }
 
+  /**
+   * The {@code time_s} the next sample of the operation is checked against (its previous accepted sample's, or the
+   * sample that ended a gap), null before any: what a split of the file must start from.
+   */
+  public Double previousTime(String cellId, int cycleIndex) {
+    return lastTime.get(cellId + "#" + cycleIndex);
+  }
+
+  @Override
+  public void resume(String cellId, int cycleIndex, double previousTimeS) {
+    lastTime.put(cellId + "#" + cycleIndex, previousTimeS);
+  }
+
   @Override
   public void impedance(ImpedanceRecord r) {
     out.impedance(r);

@@ -5,9 +5,11 @@ import io.cyclelake.errors.ErrorCode;
 import io.cyclelake.errors.SourceLocation;
 import io.cyclelake.ingest.CsvLine;
 import io.cyclelake.ingest.FieldParseException;
+import io.cyclelake.ingest.FileSplit;
 import io.cyclelake.ingest.Fields;
 import io.cyclelake.ingest.LineSource;
 import io.cyclelake.ingest.QuarantineRecord;
+import io.cyclelake.ingest.RangeLines;
 import io.cyclelake.ingest.TextInput;
 import io.cyclelake.ingest.mapped.CsvMapping.Column;
 import io.cyclelake.ingest.mapped.CsvMapping.Source;
@@ -58,26 +60,72 @@ public final class MappedCsvFile {
    */
   public static Summary read(Path file, CsvMapping m, String source, String fileCell, Consumer<MappedRow> rows,
       Consumer<QuarantineRecord> rejected) throws IOException {
-    long data = 0;
-    long accepted = 0;
     try (LineSource in = ParquetLines.isParquet(file) ? ParquetLines.open(file, m.delimiter())
         : TextInput.openOrFail(file)) {
-      Parser p = header(in, file.toString(), m, source, fileCell);
-      String line;
-      try {
-        while ((line = in.readLine()) != null) {
-          if (line.isBlank()) continue;
-          data++;
-          MappedRow row = p.row(line, in.lineNumber(), in.lastLineCut() ? in.lastLineCutReason() : null, rejected);
-          if (row != null) {
-            rows.accept(row);
-            accepted++;
-          }
-        }
-      } catch (IOException e) {
-        // Named by file and line (a bare EOFException says neither).
-        throw TextInput.readBreak(file.toString(), in, e);
+      return lines(file, in, header(in, file.toString(), m, source, fileCell), null, rows, rejected);
+    }
+  }
+
+  /** Told where each data line starts, while planning reads a file it cuts into splits. */
+  interface Cuts {
+    /**
+     * Before the data line that starts at {@code startByte}, after {@code linesBefore} lines, with each cell's cycle
+     * of its last accepted row so far.
+     */
+    void beforeLine(long startByte, long linesBefore, Map<String, Integer> lastCycle);
+  }
+
+  /** As {@link #read}, for an uncompressed text file, telling {@code cuts} before each data line where it starts. */
+  static Summary read(Path file, CsvMapping m, String source, String fileCell, Cuts cuts, Consumer<MappedRow> rows,
+      Consumer<QuarantineRecord> rejected) throws IOException {
+    try (RangeLines in = RangeLines.open(file)) {
+      return lines(file, in, header(in, file.toString(), m, source, fileCell), cuts, rows, rejected);
+    }
+  }
+
+  /**
+   * As {@link #read}, for the lines of one split: the header is read at the file's start, the split's lines keep
+   * their numbers in the file, and the {@code cycle-order} rule goes on from {@code lastCycle} (each cell's cycle on
+   * its last accepted row before the split).
+   */
+  static Summary read(Path file, CsvMapping m, String source, String fileCell, FileSplit split,
+      Map<String, Integer> lastCycle, Consumer<MappedRow> rows, Consumer<QuarantineRecord> rejected)
+      throws IOException {
+    split.checkUnchanged(file);
+    if (split.startByte() == 0) {
+      try (RangeLines in = RangeLines.open(file, 0, split.endByte(), 0)) {
+        return lines(file, in, header(in, file.toString(), m, source, fileCell), null, rows, rejected);
       }
+    }
+    Parser p;
+    try (RangeLines head = RangeLines.open(file)) {
+      p = header(head, file.toString(), m, source, fileCell);
+    }
+    if (lastCycle != null) p.lastCycle.putAll(lastCycle);
+    try (RangeLines in = RangeLines.open(file, split.startByte(), split.endByte(), split.linesBefore())) {
+      return lines(file, in, p, null, rows, rejected);
+    }
+  }
+
+  private static Summary lines(Path file, LineSource in, Parser p, Cuts cuts, Consumer<MappedRow> rows,
+      Consumer<QuarantineRecord> rejected) throws IOException {
+    long data = 0;
+    long accepted = 0;
+    String line;
+    try {
+      while ((line = in.readLine()) != null) {
+        if (cuts != null) cuts.beforeLine(((RangeLines) in).lineStart(), in.lineNumber() - 1, p.lastCycle);
+        if (line.isBlank()) continue;
+        data++;
+        MappedRow row = p.row(line, in.lineNumber(), in.lastLineCut() ? in.lastLineCutReason() : null, rejected);
+        if (row != null) {
+          rows.accept(row);
+          accepted++;
+        }
+      }
+    } catch (IOException e) {
+      // Named by file and line (a bare EOFException says neither).
+      throw TextInput.readBreak(file.toString(), in, e);
     }
     return new Summary(data, accepted, data - accepted);
   }

@@ -4,13 +4,15 @@ import com.typesafe.config.Config;
 import io.cyclelake.errors.CycleLakeException;
 import io.cyclelake.errors.ErrorCode;
 import io.cyclelake.errors.SourceLocation;
+import io.cyclelake.ingest.FileSplit;
 import io.cyclelake.ingest.IngestPlan;
 import io.cyclelake.ingest.InputFile;
 import io.cyclelake.ingest.Operation;
 import io.cyclelake.ingest.QuarantineRecord;
 import io.cyclelake.ingest.RecordSink;
-import io.cyclelake.ingest.SampleRecord;
 import io.cyclelake.ingest.SourceReader;
+import io.cyclelake.ingest.SplitPolicy;
+import io.cyclelake.ingest.parquet.ParquetLines;
 import io.cyclelake.ingest.mapped.CsvMapping.Column;
 import java.io.IOException;
 import java.nio.file.FileSystems;
@@ -84,6 +86,15 @@ public abstract class MappedCsvReader implements SourceReader {
 
   @Override
   public IngestPlan plan(Path input, Config settings, Set<String> cells) throws IOException {
+    return plan(input, settings, cells, SplitPolicy.NONE);
+  }
+
+  /**
+   * Plans as {@link #plan(Path, Config, Set)}; an uncompressed CSV file larger than {@code split} is cut into
+   * byte-range splits while it is scanned ({@link SplitPlanner} records what each split starts from).
+   */
+  @Override
+  public IngestPlan plan(Path input, Config settings, Set<String> cells, SplitPolicy split) throws IOException {
     CsvMapping m = mapping != null ? mapping : bind(settings);
     List<Path> files = list(input, m);
     if (files.isEmpty()) {
@@ -94,10 +105,11 @@ public abstract class MappedCsvReader implements SourceReader {
     List<InputFile> planned = new ArrayList<>();
     CycleLakeException firstFailure = null;
     Map<String, String> notes = new HashMap<>();
+    Map<String, List<FileSplit>> splits = new HashMap<>();
     for (Path f : files) {
       FileScan s;
       try {
-        s = scan(f, m);
+        s = scan(f, m, split);
       } catch (CycleLakeException e) {
         // The file is still planned: its parse fails the same way and the manifest records it as failed.
         if (firstFailure == null) firstFailure = e;
@@ -118,6 +130,10 @@ public abstract class MappedCsvReader implements SourceReader {
             + "although ") + s.evidence());
       }
       planned.add(new InputFile(f.toString(), flip ? KIND_FLIPPED : KIND_CSV));
+      if (s.cuts() != null) {
+        List<FileSplit> parts = s.cuts().splits(s.bytes(), flip);
+        if (parts.size() > 1) splits.put(f.toString(), parts);
+      }
       for (OpAgg a : (flip ? s.flipped : s.declared).values()) {
         byCell.computeIfAbsent(a.cell, k -> new ArrayList<>()).add(new FileOps(f.toString(), a));
       }
@@ -138,11 +154,21 @@ public abstract class MappedCsvReader implements SourceReader {
       throw new CycleLakeException(firstFailure.code(), "no file could be read; the first error: "
           + firstFailure.getMessage(), firstFailure.where().orElse(null), firstFailure);
     }
-    return new IngestPlan(ops, planned, List.<QuarantineRecord>of(), 0, notes);
+    return new IngestPlan(ops, planned, List.<QuarantineRecord>of(), 0, notes, splits);
   }
 
   @Override
   public void parse(InputFile file, Map<String, Operation> operations, RecordSink sink) throws IOException {
+    parse(file, null, operations, sink);
+  }
+
+  /**
+   * Parses a whole file ({@code split} null) or one of its splits: a split starts from the state planning recorded
+   * at its first line ({@link MappedResume}), so it gives the records the whole file's parse gives for its lines.
+   */
+  @Override
+  public void parse(InputFile file, FileSplit split, Map<String, Operation> operations, RecordSink sink)
+      throws IOException {
     if (mapping == null) {
       throw new IllegalStateException("the " + name() + " reader has no mapping: use configured(settings) first");
     }
@@ -154,8 +180,17 @@ public abstract class MappedCsvReader implements SourceReader {
     boolean flip = file.kind().equals(KIND_FLIPPED);
     String fileCell = mapping.has(Column.CELL) ? null : MappedCsvFile.cellOfFile(path, mapping);
     Phases phases = new Phases(file.path());
-    Map<String, double[]> start = new HashMap<>(); // op id -> {first time, next sample index}
-    MappedCsvFile.read(path, mapping, name(), fileCell, row -> {
+    OperationSamples samples = new OperationSamples(file.path());
+    MappedResume resume = split == null ? null : (MappedResume) split.resume();
+    if (resume != null) {
+      phases.restore(resume.phases());
+      resume.operations().forEach(samples::resume);
+      resume.previousTimes().forEach((id, t) -> {
+        Operation op = operations.get(id);
+        if (op != null) sink.resume(op.cellId(), op.cycleIndex(), t);
+      });
+    }
+    java.util.function.Consumer<MappedRow> rows = row -> {
       MappedRow r = flip ? row.flipped() : row;
       String id = phases.assign(r);
       Operation op = operations.get(id);
@@ -165,10 +200,14 @@ public abstract class MappedCsvReader implements SourceReader {
             + " ingest?", null));
         return;
       }
-      double[] s = start.computeIfAbsent(id, k -> new double[] {r.timeS(), 0});
-      sink.sample(new SampleRecord(op.cellId(), op.cycleIndex(), op.cycleType(), (int) s[1]++, r.timeS() - s[0],
-          r.voltageV(), r.currentA(), r.temperatureC(), null, null, file.path(), r.line(), r.step()));
-    }, sink::quarantine);
+      samples.emit(id, r, op, sink);
+    };
+    if (split == null) {
+      MappedCsvFile.read(path, mapping, name(), fileCell, rows, sink::quarantine);
+    } else {
+      MappedCsvFile.read(path, mapping, name(), fileCell, split, resume == null ? null : resume.lastCycle(), rows,
+          sink::quarantine);
+    }
   }
 
   /** The files under {@code input} matching the mapping's glob (relative to {@code input}, or on the file name). */
@@ -213,8 +252,9 @@ public abstract class MappedCsvReader implements SourceReader {
     }
   }
 
+  /** @param cuts the file's splits, when it is large enough to be cut (else null); @param bytes its size */
   private record FileScan(Map<String, OpAgg> declared, Map<String, OpAgg> flipped, Set<String> cells,
-      SignCheck sign) {
+      SignCheck sign, SplitPlanner cuts, long bytes) {
     boolean signMismatch() {
       return sign.mismatch();
     }
@@ -224,8 +264,11 @@ public abstract class MappedCsvReader implements SourceReader {
     }
   }
 
-  /** Reads a whole file into per-operation aggregates, under the declared sign and under the opposite one. */
-  private FileScan scan(Path f, CsvMapping m) throws IOException {
+  /**
+   * Reads a whole file into per-operation aggregates, under the declared sign and under the opposite one; cuts an
+   * uncompressed CSV larger than {@code split} into splits on the way.
+   */
+  private FileScan scan(Path f, CsvMapping m, SplitPolicy split) throws IOException {
     String fileCell = m.has(Column.CELL) ? null : MappedCsvFile.cellOfFile(f, m);
     Map<String, OpAgg> declared = new LinkedHashMap<>();
     Map<String, OpAgg> flipped = new LinkedHashMap<>();
@@ -233,20 +276,37 @@ public abstract class MappedCsvReader implements SourceReader {
     Phases pf = new Phases(f.toString());
     SignCheck sign = new SignCheck();
     Set<String> cells = new TreeSet<>();
+    long bytes = Files.size(f);
+    String name = f.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+    SplitPlanner cuts = split.splits(bytes) && !name.endsWith(".gz") && !ParquetLines.isParquet(f)
+        ? new SplitPlanner(name(), f.toString(), split.splitBytes(), split.rules(), pd,
+            m.onSignMismatch() == CsvMapping.SignPolicy.FLIP ? pf : null)
+        : null;
+    java.util.function.Consumer<MappedRow> rows = r -> {
+      cells.add(r.cellId());
+      sign.accept(r);
+      String id = pd.assign(r);
+      declared.computeIfAbsent(id, k -> new OpAgg(r.cellId(), pd.key(r.cellId()), pd.charging(r.cellId()))).add(r);
+      MappedRow x = r.flipped();
+      String idf = pf.assign(x);
+      flipped.computeIfAbsent(idf, k -> new OpAgg(x.cellId(), pf.key(x.cellId()), pf.charging(x.cellId()))).add(x);
+      if (cuts != null) {
+        cuts.declared(id, r, pd.charging(r.cellId()));
+        cuts.flipped(idf, x, pf.charging(x.cellId()));
+      }
+    };
+    boolean whole = true;
     try {
-      MappedCsvFile.read(f, m, name(), fileCell, r -> {
-        cells.add(r.cellId());
-        sign.accept(r);
-        String id = pd.assign(r);
-        declared.computeIfAbsent(id, k -> new OpAgg(r.cellId(), pd.key(r.cellId()), pd.charging(r.cellId()))).add(r);
-        MappedRow x = r.flipped();
-        String idf = pf.assign(x);
-        flipped.computeIfAbsent(idf, k -> new OpAgg(x.cellId(), pf.key(x.cellId()), pf.charging(x.cellId()))).add(x);
-      }, q -> { });
+      if (cuts == null) {
+        MappedCsvFile.read(f, m, name(), fileCell, rows, q -> { });
+      } else {
+        MappedCsvFile.read(f, m, name(), fileCell, cuts, rows, q -> { });
+      }
     } catch (CycleLakeException e) {
-      // A file that breaks off keeps the rows before the break; its parse records the failure.
+      // A file that breaks off keeps the rows before the break; its parse records the failure (in one task).
       if (!io.cyclelake.ingest.TextInput.isReadBreak(e)) throw e;
+      whole = false;
     }
-    return new FileScan(declared, flipped, cells, sign);
+    return new FileScan(declared, flipped, cells, sign, whole ? cuts : null, bytes);
   }
 }

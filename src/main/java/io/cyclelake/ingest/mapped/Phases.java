@@ -51,6 +51,24 @@ final class Phases {
     return byCell.get(cell).key;
   }
 
+  /** Each cell's state ({key, charging, started}), for a split of the file that starts after the rows seen so far. */
+  HashMap<String, int[]> snapshot() {
+    HashMap<String, int[]> out = new HashMap<>();
+    byCell.forEach((cell, s) -> out.put(cell, new int[] {s.key, s.charging ? 1 : 0, s.started ? 1 : 0}));
+    return out;
+  }
+
+  /** Goes on from a {@link #snapshot()}: as if the rows before it had been assigned. */
+  void restore(Map<String, int[]> snapshot) {
+    snapshot.forEach((cell, v) -> {
+      State s = new State();
+      s.key = v[0];
+      s.charging = v[1] != 0;
+      s.started = v[2] != 0;
+      byCell.put(cell, s);
+    });
+  }
+
   static String opId(String file, String cell, int key, boolean charge) {
     return file + "#" + cell + "#" + key + (charge ? "#charge" : "#discharge");
   }
