@@ -17,8 +17,8 @@ public record SplitPolicy(long splitBytes, ValidationRules rules) {
 
   public SplitPolicy {
     if (splitBytes < 0) {
-      throw new IllegalArgumentException("cyclelake.ingest.split-bytes must be >= 0 (0 = never split), got "
-          + splitBytes);
+      throw new io.cyclelake.errors.CycleLakeException(io.cyclelake.errors.ErrorCode.CONFIG_INVALID,
+          "cyclelake.ingest.split-bytes must be a size >= 0 (0 = never split), got " + splitBytes, null, null);
     }
     if (splitBytes > 0 && rules == null) throw new IllegalArgumentException("a split policy needs the row rules");
   }

@@ -229,6 +229,9 @@ class SplitIngestTest {
     assertTrue(reader.plan(data, settings, Set.of(), SplitPolicy.NONE).splits().isEmpty());
     assertTrue(reader.plan(data, settings, Set.of(), new SplitPolicy(Files.size(file), RULES)).splits().isEmpty(),
         "a file of exactly split-bytes is not cut");
+    CycleLakeException negative = assertThrows(CycleLakeException.class, () -> new SplitPolicy(-1, RULES));
+    assertEquals(ErrorCode.CONFIG_INVALID, negative.code());
+    assertTrue(negative.getMessage().contains("cyclelake.ingest.split-bytes"), negative.getMessage());
   }
 
   @Test
