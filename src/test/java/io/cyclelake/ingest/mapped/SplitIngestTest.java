@@ -89,7 +89,7 @@ class SplitIngestTest {
     double t = 100000;
     double qc = 0;
     double qd = 0;
-    for (int c = 10; c < 38; c++) {
+    for (int c = 10; c < 26; c++) {
       for (int k = 0; k < 300; k++) {
         qc += 10 / 3600.0;
         lines.add(line(t += 10, c, 1, 3.6 + 0.5 * k / 300, qc, qd));
@@ -242,15 +242,19 @@ class SplitIngestTest {
     assertEquals(split.parseTasks(), stageTasks, "Spark ran the parse stage with one task per split");
   }
 
+  /** The same rows, as many times each (compared on the driver: the tables are small, and Spark jobs are slow). */
   static void assertSameRows(Dataset<Row> a, Dataset<Row> b, String what) {
-    assertEquals(a.count(), b.count(), what + " rows");
-    assertEquals(0, a.exceptAll(b).count(), what + ": rows of the unsplit ingest missing from the split one");
-    assertEquals(0, b.exceptAll(a).count(), what + ": rows of the split ingest not in the unsplit one");
+    List<String> x = new ArrayList<>(a.collectAsList().stream().map(Row::toString).toList());
+    List<String> y = new ArrayList<>(b.collectAsList().stream().map(Row::toString).toList());
+    java.util.Collections.sort(x);
+    java.util.Collections.sort(y);
+    assertEquals(x.size(), y.size(), what + " rows");
+    for (int i = 0; i < x.size(); i++) assertEquals(x.get(i), y.get(i), what + ": sorted row " + i);
   }
 
   @Test
   void splitIngestEqualsUnsplitIngestRowForRow() {
-    assertTrue(whole.samples() > 15_000, "samples: " + whole.samples());
+    assertTrue(whole.samples() > 9_000, "samples: " + whole.samples());
     assertSameRows(wholeLake.read(Tables.TIMESERIES, "ingest"), splitLake.read(Tables.TIMESERIES, "ingest"),
         "timeseries");
     assertSameRows(wholeLake.read(Tables.CYCLES, "ingest"), splitLake.read(Tables.CYCLES, "ingest"), "cycles");
