@@ -273,7 +273,8 @@ public final class ModelCard {
     return build(all, new Subject("model-card-" + spec.label().replaceAll("[^a-z0-9-]", "-"), "Model card: "
         + spec.sweepId() + " / " + spec.label(), "Spec " + spec.index() + " of sweep " + spec.sweepId() + ": model "
         + spec.model() + " on " + folds + " folds of split " + head.getString(4) + " (" + failed + " failed), "
-        + "created " + head.get(1) + ".", ids, spec.model(), spec.params(), "sweep.interval-level",
+        + "created " + head.get(1) + ".", true, ids, spec.model(), spec.params(),
+        "mean imputer and standard scaler fitted on each fold's training rows", "sweep.interval-level",
         confText("sweep", reproduceConf, spec.sweepId() + ".conf", "--sweep " + spec.sweepId())
         + " On a lake whose features_summary is at version " + head.get(12)
         + " (feature_config_hash " + head.get(13) + "), this reruns the sweep, seeded; spec " + spec.index()
@@ -295,7 +296,9 @@ public final class ModelCard {
     return build(all, new Subject("model-card-run", "Model card: run " + runId, "Run " + runId + " of "
         + "`cyclelake train`: model " + model + ", task " + head.getString(2) + ", split " + head.getString(4)
         + " (one split, no folds) over " + (cells == null ? "?" : cells.split(",").length) + " cells, created "
-        + head.get(1) + ".", Set.of(runId), model, params == null ? "not recorded" : params, null,
+        + head.get(1) + ".", false, Set.of(runId), model, params == null ? "not recorded" : params,
+        model.startsWith("mllib-") ? "mean imputer and standard scaler fitted on the training rows"
+            : "none: the model takes the raw features (missing = NaN)", null,
         confText("run", reproduceConf, runConf(runId), "--run " + runId)
         + " On a lake whose features_summary is at version " + head.get(12)
         + " (feature_config_hash " + head.get(13) + "), this reruns it, seeded, as a new run:",
@@ -318,12 +321,12 @@ public final class ModelCard {
   }
 
   /**
-   * What a card describes: a section id and title, the opening sentence, the runs (a spec's folds or one train
-   * run), model and hyperparameters, the setting that holds the interval level (null: the runs record none), and
-   * how to reproduce it.
+   * What a card describes: a section id and title, the opening sentence, whether the runs are a spec's folds
+   * ({@code folds}) or one train run, model, hyperparameters and preprocessing, the setting that holds the interval
+   * level (null: the runs record none), and how to reproduce it.
    */
-  private record Subject(String id, String title, String intro, Set<String> runIds, String model, String params,
-      String intervalKey, String reproduceText, String command) {}
+  private record Subject(String id, String title, String intro, boolean folds, Set<String> runIds, String model,
+      String params, String preprocessing, String intervalKey, String reproduceText, String command) {}
 
   private static Section build(CardRows all, Subject subject) {
     Set<String> ids = subject.runIds();
@@ -347,9 +350,9 @@ public final class ModelCard {
           c == null ? null : (Double) c[0], c == null ? null : (Long) c[1]));
     }
     folds(s, preds, status);
-    trainingData(s, all, head, preds);
+    trainingData(s, all, head, preds, subject.folds());
     List<Row> fm = all.foldMetrics().stream().filter(r -> ids.contains(r.getString(0))).toList();
-    metrics(s, fm, all.metricsSource());
+    metrics(s, fm, all.metricsSource(), subject.folds());
     worst(s, fm, preds, all.metricsSource());
     importance(s, all.importance(), ids);
     use(s, preds, head);
@@ -406,7 +409,7 @@ public final class ModelCard {
     t.add(Arrays.asList("model", subject.model()));
     t.add(Arrays.asList("hyperparameters (model." + subject.model() + ")", subject.params()));
     t.add(Arrays.asList("features", head.get(6)));
-    t.add(Arrays.asList("preprocessing", "mean imputer and standard scaler fitted on each fold's training rows"));
+    t.add(Arrays.asList("preprocessing", subject.preprocessing()));
     t.add(Arrays.asList("seed (train.seed)", at(config, "train.seed")));
     t.add(subject.intervalKey() == null ? Arrays.asList("interval level", "none: the run records no intervals")
         : Arrays.asList("interval level (" + subject.intervalKey() + ")", at(config, subject.intervalKey())));
@@ -449,7 +452,7 @@ public final class ModelCard {
     return head.getString(2).toUpperCase(java.util.Locale.ROOT);
   }
 
-  private static void trainingData(Section s, CardRows all, Row head, List<Pred> preds) {
+  private static void trainingData(Section s, CardRows all, Row head, List<Pred> preds, boolean folds) {
     s.heading("Training data");
     List<List<Object>> t = new ArrayList<>();
     for (String part : PARTS) {
@@ -467,7 +470,8 @@ public final class ModelCard {
               .map(Html::format).toList()), in.stream().mapToDouble(Pred::actual).min().getAsDouble(),
           in.stream().mapToDouble(Pred::actual).max().getAsDouble()));
     }
-    s.text("Over all folds, per part (a cell trains in some folds and tests in one): distinct cells, distinct "
+    s.text((folds ? "Over all folds, per part (a cell trains in some folds and tests in one)" : "Per part of the "
+        + "split") + ": distinct cells, distinct "
         + "labelled discharges, ambient temperatures (features_summary) and the range of the " + label(head)
         + " label.");
     s.table("card-data", List.of("part", "cells", "discharges", "ambient °C", label(head) + " min",
@@ -498,19 +502,23 @@ public final class ModelCard {
   private static final Comparator<Row> PART_DESC_FOLD = Comparator.<Row, String>comparing(r -> r.getString(2))
       .reversed().thenComparing(r -> r.getString(1));
 
-  private static void metrics(Section s, List<Row> fm, String source) {
+  private static void metrics(Section s, List<Row> fm, String source, boolean folds) {
     s.heading("Metrics per fold and per cell");
     List<List<Object>> t = new ArrayList<>();
     fm.stream().filter(r -> r.getString(3).equals("*")).sorted(PART_DESC_FOLD).forEach(r -> t.add(Arrays.asList(
         r.get(1), r.get(2), r.get(4), r.get(5), r.get(6), r.get(7), r.get(8), r.get(9), r.get(10), r.get(11))));
-    s.text("Every part of every fold (" + source + ", all cells of the part). Coverage is the share of actual "
-        + "values inside the split-conformal interval of the nominal level (empty without a validation part).");
+    s.text((folds ? "Every part of every fold" : "Every part of the split (the fold column names the split)")
+        + " (" + source + ", all cells of the part). Coverage is the share of actual values inside the "
+        + "split-conformal interval of the nominal level (" + (folds ? "empty without a validation part"
+        : "empty where the run records no intervals") + ").");
     s.table("card-fold-metrics", List.of("fold", "part", "n", "MAE", "RMSE", "R²", "max error", "within ±5 %",
         "interval level", "coverage"), t);
     List<Row> test = fm.stream().filter(r -> r.getString(3).equals("*") && r.getString(2).equals("test")).toList();
-    s.text("Test part, mean over " + test.size() + " folds: MAE " + Html.format(mean(test, 5)) + " (sd "
-        + Html.format(sd(test, 5)) + "), RMSE " + Html.format(mean(test, 6)) + ", R² " + Html.format(mean(test, 7))
-        + ", coverage " + Html.format(mean(test, 11)) + ".");
+    if (folds) {
+      s.text("Test part, mean over " + test.size() + " folds: MAE " + Html.format(mean(test, 5)) + " (sd "
+          + Html.format(sd(test, 5)) + "), RMSE " + Html.format(mean(test, 6)) + ", R² "
+          + Html.format(mean(test, 7)) + ", coverage " + Html.format(mean(test, 11)) + ".");
+    }
     List<List<Object>> c = new ArrayList<>();
     fm.stream().filter(r -> !r.getString(3).equals("*") && r.getString(2).equals("test"))
         .sorted(Comparator.<Row, String>comparing(r -> r.getString(3)).thenComparing(r -> r.getString(1)))

@@ -389,6 +389,9 @@ class CardsTest {
     assertTrue(model.get(1).get(0).equals("hyperparameters (model.xgboost)")
         && model.get(1).get(1).contains("\"max-depth\""), model.toString());
     assertTrue(model.contains(List.of("features", String.join(",", TRAIN_FEATURES))), model.toString());
+    assertTrue(model.contains(List.of("preprocessing", "none: the model takes the raw features (missing = NaN)")),
+        model.toString());
+    assertTrue(model.contains(List.of("interval level", "none: the run records no intervals")), model.toString());
     assertTrue(md.contains("feature_importance has no rows for these runs"), md);
     assertTrue(md.contains("The run records no prediction intervals"), md);
     // out-of-scope temperatures: the range seen in training
