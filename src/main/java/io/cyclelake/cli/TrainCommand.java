@@ -31,6 +31,9 @@ final class TrainCommand extends LakeCommand {
     common.printConfig(System.out, "train");
     TrainJob.Result r = run(common, task, model, split, cells, new Progress(System.out));
     print(r, System.out);
+    if (common.config().getBoolean("cyclelake.report.cards.on-train")) {
+      CardsCommand.writeRun(common.config(), common.openLake(), r.runId(), null);
+    }
     return 0;
   }
 

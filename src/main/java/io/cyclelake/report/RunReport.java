@@ -69,7 +69,13 @@ public final class RunReport {
     page.add(importance(lake, runId));
     page.add(new Section("training-curves", "Training curves").text("This run recorded no loss per epoch (the "
         + "boosted-tree trainer does not write one); the sequence-model trainers are to record it."));
+    page.add(modelCard(lake, runId));
     return page;
+  }
+
+  /** The run's model card as a section: a train run's own, or its spec's for a run of a sweep (ModelCard#forRun). */
+  static Section modelCard(Lake lake, String runId) {
+    return io.cyclelake.report.card.ModelCard.forRun(lake, runId, null);
   }
 
   static Section metrics(Lake lake, Dataset<Row> runs, String runId) {

@@ -134,8 +134,8 @@ class ReportHtmlTest {
 
   @Test
   void runReportShowsTheLatestRunsMetrics() {
-    assertEquals(List.of("metrics", "predicted-vs-actual", "residuals", "feature-importance", "training-curves"),
-        ids(run, "section"));
+    assertEquals(List.of("metrics", "predicted-vs-actual", "residuals", "feature-importance", "training-curves",
+        "model-card-run"), ids(run, "section"));
     assertTrue(run.title().endsWith("r2"), run.title());
     List<List<String>> m = rows(run, "metrics-table");
     assertEquals(List.of("train", "test"), m.stream().map(r -> r.get(2)).toList());

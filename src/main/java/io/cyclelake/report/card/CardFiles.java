@@ -50,6 +50,29 @@ public final class CardFiles {
   }
 
   /**
+   * Writes the card of {@code cyclelake train} run {@code runId} as {@code <dir>/run-<run id>.md} and {@code .html},
+   * with the run's stored configuration beside it ({@code run-<run id>.conf}, quoted in the card's command). A run of
+   * a sweep is an error naming the sweep: its card is the card of its spec ({@code cyclelake cards --sweep}).
+   */
+  public static Written writeRun(Lake lake, String runId, Path dir) {
+    ModelCard.CardRows rows = ModelCard.CardRows.run(lake, runId);
+    Row head = rows.runs().get(0);
+    if (!head.isNullAt(17)) {
+      throw new CycleLakeException(ErrorCode.CONFIG_INVALID, "run " + runId + " belongs to sweep " + head.getString(17)
+          + ": its card is the card of its spec, written by `cyclelake cards --sweep " + head.getString(17) + "`");
+    }
+    Path conf = dir.resolve(ModelCard.runConf(runId));
+    text(conf, "# The configuration run " + runId + " ran with (table runs, column config; secrets masked).\n"
+        + "# Written by `cyclelake cards --run " + runId + "`; the card run-" + runId + ".md beside it gives the "
+        + "command that reruns it.\ncyclelake = " + head.getString(7) + "\n");
+    Section s = ModelCard.buildRun(rows, conf.toAbsolutePath().normalize().toString());
+    Map<String, String> facts = facts(lake);
+    facts.put("run", runId);
+    facts.put("model", head.getString(3));
+    return write(dir, "run-" + runId, "CycleLake model card: run " + runId, facts, s);
+  }
+
+  /**
    * Writes the cards of a sweep as Markdown only (an HTML card is about 1 MB, too big to keep in git), with the
    * sweep's configuration and {@code index.md}, into {@code out}. The configuration's path in each card's command
    * is relative to {@code base} (e.g. the CycleLake home, so the committed card names no machine's folders);
@@ -62,7 +85,7 @@ public final class CardFiles {
 
   private static List<Written> writeCards(Lake lake, String sweepId, Path out, boolean html, Path base,
       String generatedBy) {
-    ModelCard.SweepRows rows = ModelCard.SweepRows.read(lake, sweepId);
+    ModelCard.CardRows rows = ModelCard.CardRows.sweep(lake, sweepId);
     List<ModelCard.Spec> specs = ModelCard.specs(rows.runs(), sweepId);
     Path conf = out.resolve(sweepId + ".conf");
     String shown = base == null ? conf.toString() : rel(base.toAbsolutePath().normalize(), conf);

@@ -21,6 +21,7 @@ import io.cyclelake.report.html.Section;
 import io.cyclelake.schema.Tables;
 import io.cyclelake.sweep.SweepJob;
 import io.cyclelake.testkit.TestSpark;
+import io.cyclelake.train.TrainJob;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,6 +57,10 @@ class CardsTest {
   static Path out;
   static Path results;
   static List<CardFiles.Written> written;
+  static TrainJob.Result train;
+  static CardFiles.Written trainCard;
+  static final List<String> TRAIN_FEATURES = List.of("cycle_index", "ambient_temperature_c", "voltage_mean_v",
+      "temperature_mean_c");
   static final int CELLS = 3;
   static final int CYCLES = 12;
 
@@ -79,9 +84,15 @@ class CardsTest {
     Files.writeString(results, "# Results\n\nHand-written text stays.\n");
     written = CardFiles.writeSweep(lake, sweepA.sweepId(), out, results);
     System.out.printf("CardsTest: sweep %.1f s, cards %.1f s%n", (t1 - t0) / 1e9, (System.nanoTime() - t1) / 1e9);
+    long t2 = System.nanoTime();
+    train = TrainJob.run(lake, config, new TrainJob.Request("soh", "xgboost", "chronological", List.of(),
+        TRAIN_FEATURES, 7L), Progress.quiet());
+    long t3 = System.nanoTime();
+    trainCard = CardFiles.writeRun(lake, train.runId(), out);
+    System.out.printf("CardsTest: train %.1f s, run card %.1f s%n", (t3 - t2) / 1e9, (System.nanoTime() - t3) / 1e9);
     // The tables as the test's own queries see them (the lake is complete from here on).
     for (String table : List.of(Tables.FILES, Tables.CYCLES, Tables.QUARANTINE, Tables.FOLD_METRICS,
-        Tables.PREDICTIONS, Tables.FEATURE_IMPORTANCE, Tables.FEATURES_SUMMARY)) {
+        Tables.PREDICTIONS, Tables.FEATURE_IMPORTANCE, Tables.FEATURES_SUMMARY, Tables.RUNS)) {
       lake.spark().read().format("delta").load(lake.path(table)).createOrReplaceTempView(table);
     }
   }
@@ -312,6 +323,116 @@ class CardsTest {
     assertTrue(sweepIndex.contains("| " + Html.format(mean.get(0)) + " |"), sweepIndex);
   }
 
+  // ---- model card of a train run ----
+
+  @Test
+  void everyNumberOfATrainRunsCardEqualsTheLake() throws IOException {
+    String id = train.runId();
+    Document s = Jsoup.parse(trainCard.html().toFile(), "UTF-8");
+    String md = Files.readString(trainCard.markdown());
+    assertEquals(out.resolve("run-" + id + ".md").toAbsolutePath().normalize(), trainCard.markdown());
+    // metrics per part: the runs rows, with the largest error of the part's predictions; no intervals recorded
+    List<List<String>> parts = sql("select r.split, r.part, r.n, r.mae, r.rmse, r.r2, p.mx, r.within_5pct, null, "
+        + "null from runs r join (select part, max(abs(predicted - actual)) as mx from predictions where run_id = '"
+        + id + "' group by part) p using (part) where r.run_id = '" + id + "' order by r.part desc");
+    assertEquals(3, parts.size(), "train, validation and test parts");
+    assertEquals(parts, htmlTable(s, "card-fold-metrics"));
+    // per test cell, counted from predictions
+    String perCell = "select cell_id, 'chronological', count(*), avg(abs(predicted - actual)) as m, "
+        + "sqrt(avg(pow(predicted - actual, 2))), max(abs(predicted - actual)), null, null from predictions "
+        + "where run_id = '" + id + "' and part = 'test' group by cell_id";
+    assertEquals(sql(perCell + " order by cell_id"), htmlTable(s, "card-cell-metrics"));
+    assertEquals(CELLS, htmlTable(s, "card-cell-metrics").size(), "the chronological split tests every cell");
+    assertEquals(sql("select cell_id, 'chronological', avg(abs(predicted - actual)) as m, max(abs(predicted - "
+        + "actual)), null from predictions where run_id = '" + id + "' and part = 'test' group by cell_id "
+        + "order by m desc, cell_id limit 3"), htmlTable(s, "card-worst-cells"));
+    // the one "fold": cells and rows per part == predictions
+    List<List<String>> folds = htmlTable(s, "card-folds");
+    assertEquals(1, folds.size());
+    List<String> membership = new ArrayList<>(List.of("chronological", id, "ok"));
+    for (String part : List.of("train", "validation", "test")) {
+      membership.addAll(sql("select concat_ws(',', array_sort(collect_set(cell_id))), count(*) from predictions "
+          + "where run_id = '" + id + "' and part = '" + part + "'").get(0));
+    }
+    membership.add("");
+    assertEquals(membership, folds.get(0));
+    // training data per part: cells, discharges, label range == predictions; temperatures from features_summary
+    List<List<String>> dataRows = htmlTable(s, "card-data");
+    assertEquals(sql("select part, count(distinct cell_id), count(distinct cell_id, cycle_index), min(actual), "
+        + "max(actual) from predictions where run_id = '" + id + "' group by part "
+        + "order by case part when 'train' then 0 when 'validation' then 1 else 2 end"),
+        dataRows.stream().map(r -> List.of(r.get(0), r.get(1), r.get(2), r.get(4), r.get(5))).toList());
+    assertEquals(sql("select concat_ws(', ', transform(array_sort(collect_set(f.ambient_temperature_c)), "
+        + "x -> cast(x as string))) "
+        + "from predictions p join features_summary f using (cell_id, cycle_index) where p.run_id = '" + id
+        + "' and p.part = 'train'").get(0).get(0), dataRows.get(0).get(3));
+    assertEquals(sql("select path, role, status, sha256 from files where source = 'nasa' order by path"),
+        htmlTable(s, "card-files"));
+    // table versions: the features_summary version the run read (runs.features_version)
+    String version = sql("select first(features_version), first(feature_config_hash_used) from runs where run_id = '"
+        + id + "'").get(0).get(0);
+    assertTrue(md.contains("features_summary version " + version + ", feature_config_hash "), md);
+    // test predictions by temperature; coverage empty: a train run records no intervals
+    assertEquals(sql("select f.ambient_temperature_c, count(*), avg(abs(p.predicted - p.actual)) as m, "
+        + "max(abs(p.predicted - p.actual)), avg(case when p.lower is null then null when p.actual between p.lower "
+        + "and p.upper then 1D else 0D end) from predictions p join features_summary f using (cell_id, cycle_index) "
+        + "where p.part = 'test' and p.run_id = '" + id + "' group by f.ambient_temperature_c order by m desc"),
+        htmlTable(s, "card-worst-temperatures"));
+    assertEquals(sql("select cell_id, cycle_index, actual, predicted, abs(predicted - actual) as e, run_id from "
+        + "predictions where run_id = '" + id + "' and part = 'test' order by e desc, cell_id, cycle_index limit 5"),
+        htmlTable(s, "card-worst-predictions"));
+    // model, hyperparameters and seed quoted from runs.config; no importance, no intervals, and the card says so
+    List<List<String>> model = htmlTable(s, "card-model");
+    assertTrue(model.contains(List.of("model", "xgboost")), model.toString());
+    assertTrue(model.contains(List.of("seed (train.seed)", config.getString("cyclelake.train.seed"))),
+        model.toString());
+    assertTrue(model.get(1).get(0).equals("hyperparameters (model.xgboost)")
+        && model.get(1).get(1).contains("\"max-depth\""), model.toString());
+    assertTrue(model.contains(List.of("features", String.join(",", TRAIN_FEATURES))), model.toString());
+    assertTrue(model.contains(List.of("preprocessing", "none: the model takes the raw features (missing = NaN)")),
+        model.toString());
+    assertTrue(model.contains(List.of("interval level", "none: the run records no intervals")), model.toString());
+    assertTrue(md.contains("feature_importance has no rows for these runs"), md);
+    assertTrue(md.contains("The run records no prediction intervals"), md);
+    // out-of-scope temperatures: the range seen in training
+    List<String> range = sql("select min(f.ambient_temperature_c), max(f.ambient_temperature_c) from predictions p "
+        + "join features_summary f using (cell_id, cycle_index) where p.run_id = '" + id + "' and p.part = 'train'")
+        .get(0);
+    assertTrue(md.contains("ambient temperatures outside " + range.get(0) + " – " + range.get(1) + " °C"), md);
+    // the command that reruns it, with the stored configuration beside the card
+    Path conf = out.resolve("run-" + id + ".conf").toAbsolutePath().normalize();
+    assertTrue(md.contains("jobs/cyclelake train --conf " + conf + " --task soh --model xgboost --split "
+        + "chronological --cells S0001,S0002,S0003"), md);
+    Config stored = com.typesafe.config.ConfigFactory.parseFile(conf.toFile());
+    assertEquals(config.getLong("cyclelake.train.seed"), stored.getLong("cyclelake.train.seed"));
+    // Markdown and HTML: the same tables
+    for (Element t : s.select("table[id]")) assertRowsInMarkdown(md, t.id(), htmlTable(s, t.id()));
+    // a run of a sweep has its spec's card, written by `cards --sweep`
+    String sweepRun = sweepA.sweepId() + "-s1-f0";
+    assertEquals("model-card-s1-ridge", ModelCard.forRun(lake, sweepRun, null).id());
+    CycleLakeException e = assertThrows(CycleLakeException.class, () -> CardFiles.writeRun(lake, sweepRun, out));
+    assertTrue(e.getMessage().contains("cyclelake cards --sweep " + sweepA.sweepId()), e.getMessage());
+  }
+
+  @Test
+  void theRunReportCarriesTheTrainRunsCard() throws IOException {
+    Document report = Jsoup.parse(io.cyclelake.report.RunReport.build(lake, train.runId()).render());
+    Element section = report.getElementById("model-card-run");
+    assertNotNull(section, "the run report has a model card section");
+    assertTrue(section.selectFirst("h2").text().startsWith("Model card"), section.selectFirst("h2").text());
+    Document card = Jsoup.parse(trainCard.html().toFile(), "UTF-8");
+    String md = Files.readString(trainCard.markdown());
+    List<String> ids = card.select("table[id]").stream().map(Element::id).toList();
+    assertEquals(ids, section.select("table[id]").stream().map(Element::id).toList());
+    assertTrue(ids.containsAll(List.of("card-model", "card-folds", "card-data", "card-files", "card-fold-metrics",
+        "card-cell-metrics", "card-worst-cells", "card-worst-temperatures", "card-worst-predictions")), ids.toString());
+    for (String t : ids) {
+      List<List<String>> rows = htmlTable(report, t);
+      assertEquals(htmlTable(card, t), rows, t);
+      assertRowsInMarkdown(md, t, rows);
+    }
+  }
+
   // ---- compare ----
 
   @Test
@@ -384,6 +505,15 @@ class CardsTest {
     List<List<String>> out = new ArrayList<>();
     for (Element tr : t.select("tbody tr")) out.add(tr.select("td").stream().map(Element::text).toList());
     return out;
+  }
+
+  /** Each row of table {@code id} is a row of a Markdown table in {@code md}. */
+  static void assertRowsInMarkdown(String md, String id, List<List<String>> rows) {
+    assertTrue(!rows.isEmpty() || id.equals("card-importance"), "table " + id + " has rows");
+    for (List<String> r : rows) {
+      String row = "| " + String.join(" | ", r.stream().map(Markdown::cell).toList()) + " |";
+      assertTrue(md.contains(row), id + ": " + row);
+    }
   }
 
   static int count(String s, String sub) {
