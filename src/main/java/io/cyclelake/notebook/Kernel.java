@@ -53,13 +53,24 @@ public final class Kernel extends BaseKernel {
           + "{connection_file}; notebooks/install-kernel.sh writes the kernel spec)");
       System.exit(2);
     }
-    String json = Files.readString(Path.of(args[0]), StandardCharsets.UTF_8);
+    serve(Path.of(args[0]));
+    System.exit(0); // Spark's threads would keep the JVM alive after the shutdown request
+  }
+
+  /**
+   * Connects to the front end described by Jupyter's {@code connectionFile} and answers it until it asks the kernel
+   * to shut down.
+   */
+  public static void serve(Path connectionFile) throws Exception {
+    // Configure logging now, while System.err is the process's own: a cell replaces it with the notebook's stream,
+    // and a console appender created then (by Spark's first log line) would write into whichever cell ran last.
+    org.apache.logging.log4j.LogManager.getRootLogger();
+    String json = Files.readString(connectionFile, StandardCharsets.UTF_8);
     JupyterConnection connection = new JupyterConnection(KernelConnectionProperties.parse(json));
     Kernel kernel = create();
     kernel.becomeHandlerForConnection(connection);
     connection.connect();
     connection.waitUntilClose();
-    System.exit(0); // Spark's threads would keep the JVM alive after the shutdown request
   }
 
   @Override

@@ -103,8 +103,18 @@ public final class LakeNotebook {
 
   /** Discharge capacity (cycles.capacity_ah) against the discharge number, one line per cell. */
   public Figure capacityFade() {
-    List<Row> rows = table(Tables.CYCLES).where(col("cycle_type").equalTo("discharge"))
-        .select("cell_id", "cycle_index", "capacity_ah").orderBy("cell_id", "cycle_index").collectAsList();
+    return capacityFade(List.of());
+  }
+
+  /** As {@link #capacityFade()} for these cells only (none = every cell). */
+  public Figure capacityFade(String... cells) {
+    return capacityFade(List.of(cells));
+  }
+
+  private Figure capacityFade(List<String> cells) {
+    Dataset<Row> discharges = table(Tables.CYCLES).where(col("cycle_type").equalTo("discharge"));
+    if (!cells.isEmpty()) discharges = discharges.where(col("cell_id").isin(cells.toArray()));
+    List<Row> rows = discharges.select("cell_id", "cycle_index", "capacity_ah").orderBy("cell_id", "cycle_index").collectAsList();
     Map<String, List<double[]>> byCell = new LinkedHashMap<>();
     Map<String, Integer> number = new TreeMap<>();
     for (Row r : rows) {
@@ -112,9 +122,13 @@ public final class LakeNotebook {
       if (!r.isNullAt(2)) byCell.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(new double[] {n,
           r.getDouble(2)});
     }
+    if (byCell.isEmpty()) {
+      throw new CycleLakeException(ErrorCode.INPUT_MISSING, "no discharge with a capacity" + (cells.isEmpty() ? ""
+          : " for cells " + cells) + " in " + lake.path(Tables.CYCLES) + "; cells: " + cells());
+    }
     List<SvgCharts.Series> lines = new ArrayList<>();
     byCell.forEach((cell, pts) -> lines.add(series(cell, pts)));
-    return lines("Capacity fade", "discharge number", "capacity (Ah)", lines);
+    return lines("Capacity fade" + (cells.size() == 1 ? ", cell " + cells.get(0) : ""), "discharge number", "capacity (Ah)", lines);
   }
 
   /**
@@ -147,6 +161,12 @@ public final class LakeNotebook {
     return lines("ICA, cell " + cell + " (" + type + ")", "voltage (V)", "|dQ/dV| (Ah/V)", lines);
   }
 
+  /** The cell ids of table cycles, sorted. */
+  public List<String> cells() {
+    return table(Tables.CYCLES).select("cell_id").distinct().orderBy("cell_id").collectAsList().stream()
+        .map(r -> r.getString(0)).toList();
+  }
+
   /** As {@link #ica(String, int)} with 6 curves. */
   public Figure ica(String cell) {
     return ica(cell, 6);
@@ -159,6 +179,16 @@ public final class LakeNotebook {
     return table(Tables.RUNS).where(col("sweep_id").isNotNull()).groupBy("sweep_id")
         .agg(org.apache.spark.sql.functions.min("created_at").as("t")).orderBy("t", "sweep_id")
         .collectAsList().stream().map(r -> r.getString(0)).toList();
+  }
+
+  /** The {@code n} sweeps created last, oldest first; an error naming the sweeps when there are fewer. */
+  public List<String> latestSweeps(int n) {
+    List<String> all = sweeps();
+    if (all.size() < n) {
+      throw new CycleLakeException(ErrorCode.INPUT_MISSING, lake.root() + " holds " + all.size() + " sweeps " + all
+          + ", " + n + " wanted; run `cyclelake sweep --conf ...`");
+    }
+    return all.subList(all.size() - n, all.size());
   }
 
   /** Per spec of {@code sweepId}: model, params, folds, mean and standard deviation of {@code metric} on test. */
@@ -228,6 +258,16 @@ public final class LakeNotebook {
   }
 
   // ---- a model's errors ----
+
+  /**
+   * The model the error notebook looks at by default: the spec with the lowest mean test MAE of the latest sweep,
+   * else the latest run ({@code train}).
+   */
+  public String defaultModel() {
+    List<String> sweeps = sweeps();
+    return sweeps.isEmpty() ? io.cyclelake.report.RunReport.resolve(lake, "latest")
+        : bestSpec(sweeps.get(sweeps.size() - 1), "mae");
+  }
 
   /** Test predictions of a run id or a spec {@code SWEEP_ID/sK}: cell_id, cycle_index, actual, predicted, error. */
   public Dataset<Row> predictions(String model) {
