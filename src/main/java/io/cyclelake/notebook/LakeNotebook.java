@@ -91,10 +91,17 @@ public final class LakeNotebook {
     return lake.read(name, "ingest, features, train or sweep");
   }
 
-  /** Spark SQL with every table of the lake registered by its name; at most {@code cyclelake.sql.max-rows} rows. */
+  /**
+   * Spark SQL over the lake's tables, each by its name; at most {@code cyclelake.sql.max-rows} rows. Only the tables
+   * whose names occur in {@code query} are registered (at their latest version), so a query reads no other table's
+   * Delta log.
+   */
   public Table sql(String query) {
-    for (Lake.TableInfo t : lake.tables()) {
-      spark().read().format("delta").load(t.path()).createOrReplaceTempView(t.name());
+    java.util.regex.Matcher words = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]*").matcher(query);
+    java.util.Set<String> named = new java.util.HashSet<>();
+    while (words.find()) named.add(words.group().toLowerCase(java.util.Locale.ROOT));
+    for (String t : lake.tableNames()) {
+      if (named.contains(t)) spark().read().format("delta").load(lake.path(t)).createOrReplaceTempView(t);
     }
     return Table.of(spark().sql(query), config.getInt("cyclelake.sql.max-rows"));
   }
