@@ -60,6 +60,11 @@ public final class LakeNotebook {
     return new LakeNotebook(new Lake(spark, config.getString("cyclelake.lake.path")), config);
   }
 
+  /** A view of a lake already opened with {@code config} (its Spark session is left as it is). */
+  public static LakeNotebook of(Lake lake, Config config) {
+    return new LakeNotebook(lake, config);
+  }
+
   public Lake lake() {
     return lake;
   }
@@ -317,20 +322,14 @@ public final class LakeNotebook {
   // ---- helpers ----
 
   private List<String> runIds(String model) {
-    int slash = model.lastIndexOf('/');
-    if (slash < 0) {
+    if (!model.contains("/")) {
       if (table(Tables.RUNS).where(col("run_id").equalTo(model)).isEmpty()) {
         throw new CycleLakeException(ErrorCode.UNKNOWN_NAME, "no run '" + model + "' in " + lake.path(Tables.RUNS)
             + "; give a run id or a sweep spec SWEEP_ID/sK (sweeps: " + sweeps() + ")");
       }
       return List.of(model);
     }
-    String sweep = model.substring(0, slash);
-    String k = model.substring(slash + 1);
-    List<ModelCard.Spec> specs = ModelCard.specs(lake, sweep);
-    for (ModelCard.Spec s : specs) if (("s" + s.index()).equals(k)) return s.runIds();
-    throw new CycleLakeException(ErrorCode.UNKNOWN_NAME, "sweep " + sweep + " has no spec '" + k + "'; its specs: "
-        + specs.stream().map(s -> "s" + s.index() + " (" + s.model() + " " + s.params() + ")").toList());
+    return Comparison.spec(lake, model).runIds();
   }
 
   private List<Double> testMetric(ModelCard.Spec s, String metric) {
