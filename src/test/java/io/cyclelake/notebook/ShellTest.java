@@ -63,6 +63,26 @@ class ShellTest {
   }
 
   @Test
+  void stopInterruptsTheRunningCell() throws Exception {
+    java.util.concurrent.CompletableFuture<Object> cell = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        return shell.eval("Thread.sleep(120_000);\n\"slept\"");
+      } catch (RuntimeException e) {
+        return e;
+      }
+    });
+    long t0 = System.nanoTime();
+    while (!cell.isDone() && System.nanoTime() - t0 < 60_000_000_000L) {
+      Thread.sleep(200);
+      shell.stop();
+    }
+    Object r = cell.get(5, java.util.concurrent.TimeUnit.SECONDS);
+    assertInstanceOf(Shell.CellException.class, r, "the sleep was interrupted: " + r);
+    assertEquals("java.lang.InterruptedException", ((Shell.CellException) r).className());
+    assertEquals(2, shell.eval("1 + 1"), "the shell still works after a stop");
+  }
+
+  @Test
   void completenessAndCompletion() {
     assertEquals("complete", shell.isComplete("int a = 1;"));
     assertEquals("incomplete", shell.isComplete("for (int i = 0; i < 3; i++) {"));
