@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         ReportCommand.class, TablesCommand.class, SqlCommand.class, ExportCommand.class,
         DatasheetCommand.class, CardsCommand.class, CompareCommand.class, SequenceBenchCommand.class,
         TelemetryCommand.class, PredictCommand.class, DoctorCommand.class, RestoreCommand.class,
-        BenchCommand.class, ExperimentCommand.class})
+        BenchCommand.class, ExperimentCommand.class, NotebookKernelCommand.class})
 public final class CycleLake implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

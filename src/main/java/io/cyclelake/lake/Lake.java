@@ -192,25 +192,30 @@ public final class Lake {
   /** Every Delta table directly under the lake root, sorted by name. */
   public List<TableInfo> tables() {
     List<TableInfo> out = new ArrayList<>();
+    for (String name : tableNames()) {
+      DeltaTable t = DeltaTable.forPath(spark, path(name));
+      long version = t.history(1).select("version").first().getLong(0);
+      out.add(new TableInfo(name, t.toDF().count(), version, path(name)));
+    }
+    return out;
+  }
+
+  /** The names of the Delta tables directly under the lake root (directories with a _delta_log), sorted. */
+  public List<String> tableNames() {
+    List<String> names = new ArrayList<>();
     try {
       Path rootPath = new Path(root);
       FileSystem fs = rootPath.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      if (!fs.exists(rootPath)) return out;
-      List<String> names = new ArrayList<>();
+      if (!fs.exists(rootPath)) return names;
       for (FileStatus s : fs.listStatus(rootPath)) {
         if (s.isDirectory() && fs.exists(new Path(s.getPath(), "_delta_log"))) names.add(s.getPath().getName());
-      }
-      names.sort(String::compareTo);
-      for (String name : names) {
-        DeltaTable t = DeltaTable.forPath(spark, path(name));
-        long version = t.history(1).select("version").first().getLong(0);
-        out.add(new TableInfo(name, t.toDF().count(), version, path(name)));
       }
     } catch (IOException e) {
       throw new CycleLakeException(ErrorCode.JOB_FAILED, "cannot list the lake at " + root + ": " + e.getMessage(),
           null, e);
     }
-    return out;
+    names.sort(String::compareTo);
+    return names;
   }
 
   /** Join columns as the Scala Seq that {@code Dataset.join(other, usingColumns, type)} takes from Java. */

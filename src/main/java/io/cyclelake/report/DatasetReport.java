@@ -129,7 +129,7 @@ public final class DatasetReport {
   }
 
   /** At most {@code max} rows, evenly spaced, always keeping the first and the last. */
-  static <T> List<T> evenly(List<T> rows, int max) {
+  public static <T> List<T> evenly(List<T> rows, int max) {
     if (rows.size() <= max) return rows;
     List<T> out = new ArrayList<>(max);
     for (int i = 0; i < max; i++) out.add(rows.get((int) Math.round(i * (rows.size() - 1) / (double) (max - 1))));

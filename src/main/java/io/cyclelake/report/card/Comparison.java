@@ -79,7 +79,8 @@ public final class Comparison {
     return specs.stream().map(ModelCard.Spec::label).toList();
   }
 
-  static ModelCard.Spec spec(Lake lake, String id) {
+  /** Spec {@code SWEEP_ID/sK}; an unknown K is an error listing the sweep's specs. */
+  public static ModelCard.Spec spec(Lake lake, String id) {
     int slash = id.lastIndexOf('/');
     String sweep = id.substring(0, slash);
     String k = id.substring(slash + 1);

@@ -108,7 +108,8 @@ public final class HtmlPage {
     b.append("</section>\n");
   }
 
-  private static void table(StringBuilder b, Block.Table t) {
+  /** Appends {@code t} as an HTML table (also used for tables shown in notebooks, io.cyclelake.notebook.Table). */
+  public static void table(StringBuilder b, Block.Table t) {
     boolean[] numeric = new boolean[t.header().size()];
     java.util.Arrays.fill(numeric, true);
     for (List<Object> r : t.rows()) {
