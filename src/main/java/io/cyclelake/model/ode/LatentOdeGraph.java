@@ -16,9 +16,9 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * The latent ODE of {@link LatentOdeNet} as a SameDiff graph (double precision), with the solver unrolled so that
  * gradients flow through every stage: a fixed number of steps, each an explicit Runge–Kutta step of
- * {@link RungeKuttaGraph} (Euler 1 stage, RK4 4, dopri5 6). The step sizes are placeholders: {@code dt_k} (rows × latent) holds τ_row · h_k, so Euler/RK4 feed
- * h_k = 1/steps and dopri5 feeds the steps its plain-Java solver accepted in a forward pass on the current weights
- * (unused graph steps get h = 0, which leaves z unchanged). With the steps fixed, the graph's gradient is the exact
+ * {@link RungeKuttaGraph} (Euler 1 stage, RK4 4, dopri5 6). The step sizes are placeholders: {@code dt_k}
+ * (rows × latent) holds τ_row · h_k, so Euler/RK4 feed h_k = 1/steps and dopri5 feeds the steps its plain-Java
+ * solver accepted in a forward pass on the current weights (unused graph steps get h = 0, which leaves z unchanged). With the steps fixed, the graph's gradient is the exact
  * gradient of the discrete solution.
  */
 final class LatentOdeGraph {

@@ -27,7 +27,7 @@ import org.nd4j.linalg.dataset.DataSet;
  *     → LSTM (units, tanh)
  *     → multi-head self-attention (heads × head-size, padded steps masked) → mean over the valid steps
  *     → dropout → dense → z0 (latent-dim)
- *     → [z0, 0 … 0] (augment-dim zeros) → dz/ds = MLP(z) by euler | rk4 over s ∈ [0, 1] ({@link AugmentedOdeLayer})
+ *     → [z0, 0 … 0] (augment-dim zeros) → dz/ds = MLP(z), euler | rk4, s ∈ [0, 1] ({@link AugmentedOdeLayer})
  *     → one linear head per output time: output k = the label horizons[k] labelled discharges ahead
  * </pre>
  *

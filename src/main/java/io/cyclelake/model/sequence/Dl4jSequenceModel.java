@@ -30,7 +30,8 @@ import org.nd4j.linalg.schedule.ScheduleType;
 
 /**
  * Common part of the DL4J sequence models: a {@link MultiLayerNetwork} whose last layer is a regression layer with
- * {@link DL4JLoss} (one output, or several for {@code acla}), trained by {@link Trainer}, saved with DL4J's {@link ModelSerializer}.
+ * {@link DL4JLoss} (one output, or several for {@code acla}), trained by {@link Trainer}, saved with DL4J's
+ * {@link ModelSerializer}.
  */
 abstract class Dl4jSequenceModel implements SequenceModel {
   /** Sequences per forward pass when predicting. */
@@ -121,7 +122,7 @@ abstract class Dl4jSequenceModel implements SequenceModel {
       return out;
     }
 
-    /** Every output of the network per sequence: {@code [sequence][output]} (one column for one-output models). */
+    /** Every output of the network per sequence: {@code [sequence][output]} (one column for one output). */
     public double[][] predictOutputs(SequenceBatch x) {
       double[][] out = new double[x.size()][];
       for (int from = 0; from < x.size(); from += PREDICT_BATCH) {

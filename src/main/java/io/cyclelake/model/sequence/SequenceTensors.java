@@ -91,7 +91,10 @@ public final class SequenceTensors {
     return new DataSet(features(b, rows), labels, featureMask(b, rows), labelMask);
   }
 
-  /** Features, the K targets of a several-output model ({@link #labelArray(SequenceBatch, int[], double[][])}) and both masks. */
+  /**
+   * Features, the K targets of a several-output model ({@link #labelArray(SequenceBatch, int[], double[][])}) and
+   * both masks.
+   */
   public static DataSet dataSet(SequenceBatch b, int[] rows, double[][] targets) {
     INDArray labels = Nd4j.create(labelArray(b, rows, targets), new long[] {rows.length, targets.length + 2}, 'c');
     return new DataSet(features(b, rows), labels, featureMask(b, rows), labelMask(rows, targets));
