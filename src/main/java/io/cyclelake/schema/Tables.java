@@ -350,7 +350,8 @@ public final class Tables {
       f("model", StringType, false, "model name"),
       f("params", StringType, false, "hyperparameters (HOCON)"),
       f("fold", StringType, false, "fold name"),
-      f("part", StringType, false, "train | validation | test"),
+      f("part", StringType, false, "train | validation | test; the further outputs of a several-output model "
+          + "(acla) have rows of their own, part = <part>:label+h (the label h labelled discharges ahead)"),
       f("cell_id", StringType, false, "cell, or '*' for every cell of the part"),
       f("n", LongType, false, "rows evaluated"),
       f("mae", DoubleType, true, "mean absolute error, label units"),

@@ -1,6 +1,5 @@
 package io.cyclelake.model.ode;
 
-import io.cyclelake.features.kernels.ode.Dopri5;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -16,11 +15,10 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The latent ODE of {@link LatentOdeNet} as a SameDiff graph (double precision), with the solver unrolled so that
- * gradients flow through every stage: a fixed number of steps, each an explicit Runge–Kutta step with the method's
- * tableau (Euler 1 stage, RK4 4, dopri5 6 — its 7th stage only estimates the error and is not needed for the
- * state). The step sizes are placeholders: {@code dt_k} (rows × latent) holds τ_row · h_k, so Euler/RK4 feed
- * h_k = 1/steps and dopri5 feeds the steps its plain-Java solver accepted in a forward pass on the current weights
- * (unused graph steps get h = 0, which leaves z unchanged). With the steps fixed, the graph's gradient is the exact
+ * gradients flow through every stage: a fixed number of steps, each an explicit Runge–Kutta step of
+ * {@link RungeKuttaGraph} (Euler 1 stage, RK4 4, dopri5 6). The step sizes are placeholders: {@code dt_k}
+ * (rows × latent) holds τ_row · h_k, so Euler/RK4 feed h_k = 1/steps and dopri5 feeds the steps its plain-Java
+ * solver accepted in a forward pass on the current weights (unused graph steps get h = 0, which leaves z unchanged). With the steps fixed, the graph's gradient is the exact
  * gradient of the discrete solution.
  */
 final class LatentOdeGraph {
@@ -28,8 +26,6 @@ final class LatentOdeGraph {
   final int graphSteps;
   final List<String> paramNames;
   private final int latent;
-  private final double[][] a;
-  private final double[] b;
 
   /** Euler/RK4 with {@code steps} steps, dopri5 with {@code dopri5.graph-steps}. */
   LatentOdeGraph(LatentOdeNet net) {
@@ -41,21 +37,7 @@ final class LatentOdeGraph {
     SameDiffQuiet.install();
     NeuralOdeSettings s = net.settings;
     this.latent = s.latentDim();
-    switch (s.solver()) {
-      case "euler" -> {
-        a = new double[][] {{}};
-        b = new double[] {1};
-      }
-      case "rk4" -> {
-        a = new double[][] {{}, {0.5}, {0, 0.5}, {0, 0, 1}};
-        b = new double[] {1.0 / 6, 1.0 / 3, 1.0 / 3, 1.0 / 6};
-      }
-      default -> {
-        a = new double[6][];
-        for (int i = 0; i < 6; i++) a[i] = Dopri5.matrixRow(i);
-        b = Arrays.copyOf(Dopri5.weights(), 6);
-      }
-    }
+    RungeKuttaGraph rk = RungeKuttaGraph.of(s.solver());
     if (steps < 1) throw new IllegalArgumentException("a graph needs at least one step, got " + steps);
     graphSteps = steps;
     sd = SameDiff.create();
@@ -76,29 +58,14 @@ final class LatentOdeGraph {
     }
     for (int k = 0; k < graphSteps; k++) {
       SDVariable dt = sd.placeHolder("dt_" + k, DataType.DOUBLE, -1, latent);
-      SDVariable[] stage = new SDVariable[a.length];
-      for (int i = 0; i < a.length; i++) {
-        SDVariable zi = z;
-        SDVariable acc = weighted(stage, a[i]);
-        if (acc != null) zi = z.add(dt.mul(acc));
+      z = rk.step(z, zi -> {
         SDVariable hid = sd.math.tanh(sd.nn.biasAdd(zi.mmul(v.get("f_w1")), v.get("f_b1"), true));
-        stage[i] = sd.nn.biasAdd(hid.mmul(v.get("f_w2")), v.get("f_b2"), true);
-      }
-      z = z.add(dt.mul(weighted(stage, b)));
+        return sd.nn.biasAdd(hid.mmul(v.get("f_w2")), v.get("f_b2"), true);
+      }, dt::mul);
     }
     SDVariable pred = sd.nn.biasAdd("pred", z.mmul(v.get("dec_w")), v.get("dec_b"), true);
     SDVariable loss = pred.squaredDifference(y).mean("loss");
     sd.setLossVariables(loss);
-  }
-
-  private static SDVariable weighted(SDVariable[] stage, double[] w) {
-    SDVariable acc = null;
-    for (int j = 0; j < w.length; j++) {
-      if (w[j] == 0) continue;
-      SDVariable term = stage[j].mul(w[j]);
-      acc = acc == null ? term : acc.add(term);
-    }
-    return acc;
   }
 
   /**

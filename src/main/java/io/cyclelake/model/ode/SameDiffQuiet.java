@@ -7,12 +7,12 @@ import java.io.PrintStream;
  * builds a gradient graph (hundreds of lines per unrolled solver, once per fold). {@link #install()} wraps
  * {@code System.out} once, process-wide, in a stream that drops exactly those lines and passes everything else on.
  */
-final class SameDiffQuiet {
+public final class SameDiffQuiet {
   private SameDiffQuiet() {}
 
   static final String PREFIX = "Added differentiated op ";
 
-  static synchronized void install() {
+  public static synchronized void install() {
     if (System.out instanceof Filter) return;
     System.setOut(new Filter(System.out));
   }

@@ -37,8 +37,24 @@ public interface SequenceModel {
 
   /** A fitted model. */
   interface Fitted {
-    /** One prediction per sequence of {@code x} (labels ignored). */
+    /** One prediction per sequence of {@code x} (labels ignored); for a several-output model, its first output. */
     double[] predict(SequenceBatch x);
+
+    /**
+     * What each output predicts: output k the label of the same cell's labelled discharge {@code horizons()[k]}
+     * discharges later ({@link Horizons}); {@code {0}} (the label itself) for one-output models.
+     */
+    default int[] horizons() {
+      return new int[] {0};
+    }
+
+    /** Every output per sequence, {@code [sequence][output]}, in the order of {@link #horizons()}. */
+    default double[][] predictOutputs(SequenceBatch x) {
+      double[] p = predict(x);
+      double[][] out = new double[p.length][];
+      for (int i = 0; i < p.length; i++) out[i] = new double[] {p[i]};
+      return out;
+    }
 
     byte[] save();
 

@@ -194,40 +194,28 @@ public final class SequenceSweepJob {
         continue;
       }
       boolean hasInterval = !Double.isNaN(r.halfWidth());
-      Map<String, Map<String, List<Integer>>> byPartCell = new LinkedHashMap<>();
       for (int k = 0; k < r.rows().length; k++) {
         int i = r.rows()[k];
-        String part = Fold.partName(fold.part()[i]);
-        byPartCell.computeIfAbsent(part, p -> new TreeMap<>()).computeIfAbsent("*", c -> new ArrayList<>()).add(k);
-        byPartCell.get(part).computeIfAbsent(data.cell()[i], c -> new ArrayList<>()).add(k);
         Double lo = hasInterval ? r.predicted()[k] - r.halfWidth() : null;
         Double hi = hasInterval ? r.predicted()[k] + r.halfWidth() : null;
-        predRows.add(RowFactory.create(t.runId(), data.cell()[i], data.cycle()[i], part, data.y()[i],
-            r.predicted()[k], lo, hi));
+        predRows.add(RowFactory.create(t.runId(), data.cell()[i], data.cycle()[i], Fold.partName(fold.part()[i]),
+            data.y()[i], r.predicted()[k], lo, hi));
       }
-      for (var pe : byPartCell.entrySet()) {
-        for (var ce : pe.getValue().entrySet()) {
-          List<Integer> ks = ce.getValue();
-          double[] a = new double[ks.size()];
-          double[] p = new double[ks.size()];
-          double maxErr = 0;
-          int covered = 0;
-          for (int j = 0; j < a.length; j++) {
-            a[j] = data.y()[r.rows()[ks.get(j)]];
-            p[j] = r.predicted()[ks.get(j)];
-            maxErr = Math.max(maxErr, Math.abs(a[j] - p[j]));
-            if (hasInterval && Math.abs(a[j] - p[j]) <= r.halfWidth()) covered++;
-          }
-          RegressionMetrics m = RegressionMetrics.of(a, p);
-          metricRows.add(RowFactory.create(t.runId(), sweepId, t.model(), t.params(), t.foldName(), pe.getKey(),
-              ce.getKey(), m.n(), m.mae(), m.rmse(), m.mapePct(), m.r2(), maxErr, m.within3pct(), m.within5pct(),
-              level, hasInterval ? (double) covered / a.length : null));
-          if (ce.getKey().equals("*")) runRows.add(SweepJob.runRow(info, pe.getKey(), m));
-          // per cell only where the part holds several cells (the "*" row is that cell's otherwise)
-          if (ce.getKey().equals("*") || pe.getValue().size() > 2) {
-            parts.add(new PartMetrics(t.specIndex(), t.model(), t.params(), t.foldName(), pe.getKey(), ce.getKey(),
-                m, r.description()));
-          }
+      double[] actual = new double[r.rows().length];
+      for (int k = 0; k < actual.length; k++) actual[k] = data.y()[r.rows()[k]];
+      for (Map.Entry<String, RegressionMetrics> e : metrics(r, data, fold, "", actual, r.predicted(), r.halfWidth(),
+          level, sweepId, metricRows, parts).entrySet()) {
+        runRows.add(SweepJob.runRow(info, e.getKey(), e.getValue()));
+      }
+      // further outputs of a several-output model (acla): the label horizons[j] labelled discharges ahead, own rows
+      int[] h = r.horizons();
+      if (h.length > 1) {
+        double[][] ahead = Horizons.targets(data.cell(), data.cycle(), data.y(), h);
+        for (int j = 1; j < h.length; j++) {
+          double[] a = new double[r.rows().length];
+          for (int k = 0; k < a.length; k++) a[k] = ahead[j][r.rows()[k]];
+          metrics(r, data, fold, ":" + Horizons.name(h[j]), a, r.extraPredicted()[j - 1], Double.NaN, level, sweepId,
+              metricRows, parts);
         }
       }
       if (sw.getBoolean("save-models")) {
@@ -252,6 +240,55 @@ public final class SequenceSweepJob {
     }
     return new Result(sweepId, tasks.size(), errors.size(), errors, parts, summarise(specs, parts, results),
         data.size(), built.skipped().size(), (System.nanoTime() - t0) / 1e9, task.name(), built.labels());
+  }
+
+  /**
+   * {@code fold_metrics} rows (and printed {@link PartMetrics}) of one output of a run: per part and per cell and for
+   * all cells of the part ({@code *}), over the rows whose actual value is known (not NaN).
+   *
+   * @param partSuffix appended to the part's name ({@code ""} for the primary output, {@code ":label+h"} for another)
+   * @return the metrics of each part over all its cells
+   */
+  private static Map<String, RegressionMetrics> metrics(SequenceTask.Result r, SequenceSet data, Fold fold,
+      String partSuffix, double[] actual, double[] predicted, double halfWidth, double level, String sweepId,
+      List<Row> metricRows, List<PartMetrics> parts) {
+    TaskSpec t = r.spec();
+    boolean hasInterval = !Double.isNaN(halfWidth);
+    Map<String, Map<String, List<Integer>>> byPartCell = new LinkedHashMap<>();
+    for (int k = 0; k < r.rows().length; k++) {
+      if (Double.isNaN(actual[k])) continue;
+      int i = r.rows()[k];
+      String part = Fold.partName(fold.part()[i]) + partSuffix;
+      byPartCell.computeIfAbsent(part, p -> new TreeMap<>()).computeIfAbsent("*", c -> new ArrayList<>()).add(k);
+      byPartCell.get(part).computeIfAbsent(data.cell()[i], c -> new ArrayList<>()).add(k);
+    }
+    Map<String, RegressionMetrics> overall = new LinkedHashMap<>();
+    for (var pe : byPartCell.entrySet()) {
+      for (var ce : pe.getValue().entrySet()) {
+        List<Integer> ks = ce.getValue();
+        double[] a = new double[ks.size()];
+        double[] p = new double[ks.size()];
+        double maxErr = 0;
+        int covered = 0;
+        for (int j = 0; j < a.length; j++) {
+          a[j] = actual[ks.get(j)];
+          p[j] = predicted[ks.get(j)];
+          maxErr = Math.max(maxErr, Math.abs(a[j] - p[j]));
+          if (hasInterval && Math.abs(a[j] - p[j]) <= halfWidth) covered++;
+        }
+        RegressionMetrics m = RegressionMetrics.of(a, p);
+        metricRows.add(RowFactory.create(t.runId(), sweepId, t.model(), t.params(), t.foldName(), pe.getKey(),
+            ce.getKey(), m.n(), m.mae(), m.rmse(), m.mapePct(), m.r2(), maxErr, m.within3pct(), m.within5pct(),
+            level, hasInterval ? (double) covered / a.length : null));
+        if (ce.getKey().equals("*")) overall.put(pe.getKey(), m);
+        // per cell only where the part holds several cells (the "*" row is that cell's otherwise)
+        if (ce.getKey().equals("*") || pe.getValue().size() > 2) {
+          parts.add(new PartMetrics(t.specIndex(), t.model(), t.params(), t.foldName(), pe.getKey(), ce.getKey(),
+              m, r.description()));
+        }
+      }
+    }
+    return overall;
   }
 
   static List<SpecSummary> summarise(List<Spec> specs, List<PartMetrics> parts, List<SequenceTask.Result> results) {

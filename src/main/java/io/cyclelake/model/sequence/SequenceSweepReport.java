@@ -19,7 +19,7 @@ public final class SequenceSweepReport {
     TextTable t = new TextTable(List.of("spec", "model", "fold", "part", "cell", "n", "mae", "rmse", "r2",
         "params"));
     for (SequenceSweepJob.PartMetrics p : r.parts()) {
-      if (p.part().equals("train")) continue;
+      if (p.part().equals("train") || p.part().startsWith("train:")) continue;
       t.add(List.of(p.specIndex(), p.model(), p.fold(), p.part(), p.cell(), p.metrics().n(), p.metrics().mae(),
           p.metrics().rmse(), p.metrics().r2(), p.params()));
     }

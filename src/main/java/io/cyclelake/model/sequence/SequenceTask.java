@@ -40,10 +40,15 @@ public final class SequenceTask {
    * @param predicted predictions of {@code rows}, in the label's units (label scaling undone)
    * @param labels the label scaling fitted on the fold's training labels
    * @param model the saved model ({@link SequenceModel.Fitted#save()}), null when failed
+   * @param horizons the model's outputs ({@link SequenceModel.Fitted#horizons()}; {0} for one output), null when
+   *     failed
+   * @param extraPredicted for a several-output model, {@code [output − 1][k]}: outputs 1.. of {@code rows[k]} in
+   *     the label's units; empty for one output
    */
   public record Result(TaskSpec spec, String status, String error, double fitSeconds, String description,
       int[] rows, double[] predicted, double halfWidth, List<SequenceModel.EpochStats> history,
-      SequenceScaler scaler, LabelScaler labels, byte[] model) implements Serializable {}
+      SequenceScaler scaler, LabelScaler labels, byte[] model, int[] horizons, double[][] extraPredicted)
+      implements Serializable {}
 
   public static Result run(SequenceSet data, Fold fold, TaskSpec spec, Settings settings, boolean printEpochs) {
     long t0 = System.nanoTime();
@@ -69,7 +74,16 @@ public final class SequenceTask {
         if (printEpochs) System.out.println("  [" + spec.runId() + "] " + line);
       }, checkpoints);
       int[] used = usedRows(fold);
-      double[] pred = labels.unscaleInPlace(fitted.predict(data.batch(used, scaler)));
+      double[][] outputs = fitted.predictOutputs(data.batch(used, scaler));
+      int[] horizons = fitted.horizons();
+      double[] pred = new double[used.length];
+      double[][] extra = new double[horizons.length - 1][used.length];
+      for (int k = 0; k < used.length; k++) {
+        pred[k] = outputs[k][0];
+        for (int j = 1; j < horizons.length; j++) extra[j - 1][k] = outputs[k][j];
+      }
+      labels.unscaleInPlace(pred);
+      for (double[] e : extra) labels.unscaleInPlace(e);
       for (double p : pred) {
         if (!Double.isFinite(p)) throw new IllegalStateException(spec.model() + " predicted a non-finite value " + p);
       }
@@ -83,10 +97,10 @@ public final class SequenceTask {
       String description = fitted.describe() + (labels.isIdentity() ? "" : String.format(java.util.Locale.ROOT,
           "; labels standardised on the training fold (mean %.4g, sd %.4g)", labels.mean(), labels.scale()));
       return new Result(spec, "ok", null, (System.nanoTime() - t0) / 1e9, description, used, pred, half,
-          fitted.history(), scaler, labels, fitted.save());
+          fitted.history(), scaler, labels, fitted.save(), horizons, extra);
     } catch (Exception | StackOverflowError e) {
       return new Result(spec, "failed", e.getClass().getSimpleName() + ": " + e.getMessage(),
-          (System.nanoTime() - t0) / 1e9, null, null, null, Double.NaN, null, null, null, null);
+          (System.nanoTime() - t0) / 1e9, null, null, null, Double.NaN, null, null, null, null, null, null);
     }
   }
 

@@ -42,18 +42,38 @@ public final class SequenceTensors {
 
   /** Labels {@code [target, cycle, cell number]} per row, flat; cell numbers follow the sorted cell ids. */
   public static float[] labelArray(SequenceBatch b, int[] rows) {
+    return labelArray(b, rows, new double[][] {b.y()});
+  }
+
+  /**
+   * Labels {@code [target_0 .. target_K−1, cycle, cell number]} per row, flat, for a model of K outputs;
+   * {@code targets[k][i]} is output k's target for sequence i of the batch (NaN = none: written as 0, masked by
+   * {@link #labelMask}).
+   */
+  public static float[] labelArray(SequenceBatch b, int[] rows, double[][] targets) {
     Map<String, Integer> code = new TreeMap<>();
     for (String c : b.cell()) code.putIfAbsent(c, 0);
     int k0 = 0;
     for (Map.Entry<String, Integer> e : code.entrySet()) e.setValue(k0++);
-    float[] out = new float[rows.length * 3];
+    int nk = targets.length;
+    int w = nk + 2;
+    float[] out = new float[rows.length * w];
     for (int k = 0; k < rows.length; k++) {
       int i = rows[k];
-      out[3 * k] = (float) b.y()[i];
-      out[3 * k + 1] = b.cycle()[i];
-      out[3 * k + 2] = code.get(b.cell()[i]);
+      for (int j = 0; j < nk; j++) out[w * k + j] = Double.isNaN(targets[j][i]) ? 0f : (float) targets[j][i];
+      out[w * k + nk] = b.cycle()[i];
+      out[w * k + nk + 1] = code.get(b.cell()[i]);
     }
     return out;
+  }
+
+  /** Label mask {@code [n, K]}: 1 where output k of the row has a target, 0 where it is NaN. */
+  public static INDArray labelMask(int[] rows, double[][] targets) {
+    float[] m = new float[rows.length * targets.length];
+    for (int k = 0; k < rows.length; k++) {
+      for (int j = 0; j < targets.length; j++) m[k * targets.length + j] = Double.isNaN(targets[j][rows[k]]) ? 0f : 1f;
+    }
+    return Nd4j.create(m, new long[] {rows.length, targets.length}, 'c');
   }
 
   public static INDArray features(SequenceBatch b, int[] rows) {
@@ -69,6 +89,15 @@ public final class SequenceTensors {
     INDArray labels = Nd4j.create(labelArray(b, rows), new long[] {rows.length, 3}, 'c');
     INDArray labelMask = Nd4j.ones(DataType.FLOAT, rows.length, 1);
     return new DataSet(features(b, rows), labels, featureMask(b, rows), labelMask);
+  }
+
+  /**
+   * Features, the K targets of a several-output model ({@link #labelArray(SequenceBatch, int[], double[][])}) and
+   * both masks.
+   */
+  public static DataSet dataSet(SequenceBatch b, int[] rows, double[][] targets) {
+    INDArray labels = Nd4j.create(labelArray(b, rows, targets), new long[] {rows.length, targets.length + 2}, 'c');
+    return new DataSet(features(b, rows), labels, featureMask(b, rows), labelMask(rows, targets));
   }
 
   public static int[] all(int n) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -49,11 +50,26 @@ public final class Trainer {
    */
   public static Result train(Model net, SequenceBatch train, SequenceBatch val, TrainSettings s, long seed,
       Consumer<String> progress, Checkpoints checkpoints) {
+    return train(net, train, val, s, seed, progress, checkpoints, ONE_OUTPUT);
+  }
+
+  /** Labels of a one-output network: {@link SequenceTensors#dataSet(SequenceBatch, int[])}. */
+  public static final Function<SequenceBatch, Function<int[], DataSet>> ONE_OUTPUT =
+      b -> rows -> SequenceTensors.dataSet(b, rows);
+
+  /**
+   * {@link #train(Model, SequenceBatch, SequenceBatch, TrainSettings, long, Consumer, Checkpoints)} with the
+   * network's own labels: {@code data} gives, for a whole batch, the function from rows to their features, labels
+   * and masks (e.g. the several targets of a several-output network).
+   */
+  public static Result train(Model net, SequenceBatch train, SequenceBatch val, TrainSettings s, long seed,
+      Consumer<String> progress, Checkpoints checkpoints, Function<SequenceBatch, Function<int[], DataSet>> data) {
     Random shuffle = new Random(seed);
     Nd4j.getRandom().setSeed(seed);
     int n = train.size();
     int[] order = SequenceTensors.all(n);
-    DataSet valSet = val == null || val.size() == 0 ? null : SequenceTensors.dataSet(val, SequenceTensors.all(val.size()));
+    Function<int[], DataSet> trainData = data.apply(train);
+    DataSet valSet = val == null || val.size() == 0 ? null : data.apply(val).apply(SequenceTensors.all(val.size()));
     boolean early = valSet != null && s.patience() > 0;
     List<SequenceModel.EpochStats> history = new ArrayList<>();
     INDArray best = null;
@@ -101,7 +117,7 @@ public final class Trainer {
       double sum = 0;
       for (int from = 0; from < n; from += s.batchSize()) {
         int[] rows = java.util.Arrays.copyOfRange(order, from, Math.min(n, from + s.batchSize()));
-        DataSet ds = SequenceTensors.dataSet(train, rows);
+        DataSet ds = trainData.apply(rows);
         fit(net, ds);
         sum += net.score() * rows.length;
       }
