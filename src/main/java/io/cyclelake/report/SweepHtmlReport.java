@@ -129,7 +129,7 @@ public final class SweepHtmlReport {
       v.add(labelOf.getOrDefault(key(r.getString(0), r.getString(1)), r.getString(0)));
       for (int i = 0; i < SUMMARY_COLUMNS.size() - 1; i++) v.add(r.get(i));
       all.add(v);
-      if (r.get(5) != null && seen.add(r.getString(0))) best.add(v);
+      if (r.get(4) != null && seen.add(r.getString(0))) best.add(v); // mae_mean
     }
     return new Section("best-settings", "Best settings")
         .text("Per model, the settings with the lowest mean test MAE over the folds (sd = sample standard deviation "
