@@ -220,7 +220,8 @@ public final class SweepJob {
     progress.done(runRows.size() + " runs rows, " + metricRows.size() + " fold_metrics rows, " + predRows.size()
         + " predictions");
     if (mlflow.enabled()) {
-      MlflowTracker.log(mlflow, RunRecords.of(runRows, metricRows, config, seed, lake.root(), artifacts), progress);
+      MlflowTracker.log(mlflow, RunRecords.of(runRows, metricRows, curveRows, config, seed, lake.root(), artifacts),
+          progress);
     }
     return new Result(sweepId, tasks.size(), failed, summarise(specs, results, data, folds),
         (System.nanoTime() - t0) / 1e9, task.name(), collected.report());

@@ -262,7 +262,8 @@ public final class SequenceSweepJob {
     progress.done(runRows.size() + " runs rows, " + metricRows.size() + " fold_metrics rows, " + predRows.size()
         + " predictions");
     if (mlflow.enabled()) {
-      MlflowTracker.log(mlflow, RunRecords.of(runRows, metricRows, config, seed, lake.root(), artifacts), progress);
+      MlflowTracker.log(mlflow, RunRecords.of(runRows, metricRows, curveRows, config, seed, lake.root(), artifacts),
+          progress);
     }
     return new Result(sweepId, tasks.size(), errors.size(), errors, parts, summarise(specs, parts, results),
         data.size(), built.skipped().size(), (System.nanoTime() - t0) / 1e9, task.name(), built.labels());
