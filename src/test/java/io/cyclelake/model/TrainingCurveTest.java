@@ -102,9 +102,37 @@ class TrainingCurveTest {
         .orElseThrow();
     assertEquals(bestVal, kept.validationLoss(), 0.0, "the kept iteration is the best validated one");
 
-    TaskResult trees = FoldRunner.run(data, fold, new TaskSpec("r-gbt", 0, "ridge", params("ridge", ""), 0,
+    TaskResult ridge = FoldRunner.run(data, fold, new TaskSpec("r-ridge", 0, "ridge", params("ridge", ""), 0,
         fold.name(), 3, 0.9));
-    assertTrue(trees.curve().isEmpty(), "ridge does not train in epochs");
+    assertTrue(ridge.curve().isEmpty(), "ridge does not train in epochs");
+  }
+
+  @Test
+  void xgboostRecordsTheRmseOfEveryRoundAndTheKeptRoundIsWhatItPredicts() {
+    SweepData data = tabular();
+    Fold fold = fold(data.splitRows());
+    TaskResult r = FoldRunner.run(data, fold, new TaskSpec("r-xgb", 0, "xgboost",
+        params("xgboost", "num-round = 30, early-stopping-rounds = 3"), 0, fold.name(), 3, 0.9));
+    assertEquals("ok", r.status(), r.error());
+    TrainingCurve c = r.curve();
+    assertEquals("rmse (label units)", c.loss());
+    assertTrue(c.points().size() >= 4 && c.points().size() <= 30, c.points().size() + " rounds");
+    assertEquals(1, c.points().stream().filter(TrainingCurve.Point::kept).count());
+    TrainingCurve.Point kept = c.points().stream().filter(TrainingCurve.Point::kept).findFirst().orElseThrow();
+    double[] rmse = new double[3];
+    int[] n = new int[3];
+    for (int k = 0; k < r.rows().length; k++) {
+      int i = r.rows()[k];
+      byte part = fold.part()[i];
+      double e = r.predicted()[k] - data.y()[i];
+      rmse[part] += e * e;
+      n[part]++;
+    }
+    // the model predicts with the trees of the kept round: its RMSE there is the curve's (float precision)
+    assertEquals(Math.sqrt(rmse[Fold.TRAIN] / n[Fold.TRAIN]), kept.trainLoss(), 1e-5);
+    assertEquals(Math.sqrt(rmse[Fold.VALIDATION] / n[Fold.VALIDATION]), kept.validationLoss(), 1e-5);
+    double bestVal = c.points().stream().mapToDouble(TrainingCurve.Point::validationLoss).min().orElseThrow();
+    assertEquals(bestVal, kept.validationLoss(), 0.0, "early stopping keeps the best validation round");
   }
 
   @Test
