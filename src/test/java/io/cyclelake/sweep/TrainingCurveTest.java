@@ -1,4 +1,4 @@
-package io.cyclelake.model;
+package io.cyclelake.sweep;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,6 +8,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigRenderOptions;
 import io.cyclelake.internal.Registry;
 import io.cyclelake.lake.Lake;
+import io.cyclelake.model.TrainingCurve;
 import io.cyclelake.model.mlp.MlpModel;
 import io.cyclelake.model.sequence.Attention;
 import io.cyclelake.model.sequence.Checkpoints;
@@ -19,16 +20,10 @@ import io.cyclelake.model.sequence.SequenceTask;
 import io.cyclelake.schema.Tables;
 import io.cyclelake.split.Fold;
 import io.cyclelake.split.LeaveOneCellOut;
-import io.cyclelake.sweep.FoldRunner;
-import io.cyclelake.sweep.SweepData;
-import io.cyclelake.sweep.TaskResult;
-import io.cyclelake.sweep.TaskSpec;
-import io.cyclelake.sweep.TrainingCurves;
 import io.cyclelake.testkit.TestSpark;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 
@@ -37,31 +32,23 @@ import org.junit.jupiter.api.Test;
  * that {@code training_curves} is replaced, not appended to, when a sweep is recorded again.
  */
 class TrainingCurveTest {
+  /** Four cells of 30 rows (one feature with missing values), as in {@link LeakageTest}. */
   static SweepData tabular() {
-    String[] cells = {"A", "B", "C", "D"};
-    int per = 20;
-    int n = cells.length * per;
-    String[] cell = new String[n];
-    int[] cycle = new int[n];
-    double[] amb = new double[n];
-    double[] y = new double[n];
-    double[][] x = new double[n][2];
-    Random r = new Random(3);
-    for (int i = 0; i < n; i++) {
-      cell[i] = cells[i / per];
-      cycle[i] = i % per;
-      amb[i] = 24;
-      x[i][0] = cycle[i];
-      x[i][1] = 3.5 + 0.1 * r.nextGaussian();
-      y[i] = 1 - 0.005 * cycle[i] + 0.01 * (x[i][1] - 3.5);
-    }
-    return new SweepData(List.of("f0", "f1"), cell, cycle, amb, y, x);
+    return LeakageTest.data(1, 0);
   }
 
   static String params(String model, String overrides) {
     return ConfigFactory.parseString(overrides)
         .withFallback(ConfigFactory.defaultReference().getConfig("cyclelake.model." + model))
         .root().render(ConfigRenderOptions.concise());
+  }
+
+  /** Fits {@code model} with {@code overrides} on fold 0 as a sweep task does; the fit must succeed. */
+  static TaskResult fit(SweepData data, Fold fold, String model, String overrides) {
+    TaskResult r = FoldRunner.run(data, fold, new TaskSpec("r-" + model, 0, model, params(model, overrides), 0,
+        fold.name(), 3, 0.9));
+    assertEquals("ok", r.status(), r.error());
+    return r;
   }
 
   static Fold fold(io.cyclelake.split.SplitRows rows) {
@@ -72,9 +59,7 @@ class TrainingCurveTest {
   void mlpAndNeuralOdeReturnTheirLossPerEpochTreesNone() {
     SweepData data = tabular();
     Fold fold = fold(data.splitRows());
-    TaskResult mlp = FoldRunner.run(data, fold, new TaskSpec("r-mlp", 0, "mlp",
-        params("mlp", "epochs = 6, patience = 0"), 0, fold.name(), 3, 0.9));
-    assertEquals("ok", mlp.status(), mlp.error());
+    TaskResult mlp = fit(data, fold, "mlp", "epochs = 6, patience = 0");
     MlpModel.Fit fit = (MlpModel.Fit) new MlpModel().load(mlp.model());
     TrainingCurve c = mlp.curve();
     assertEquals("mse (label units)", c.loss());
@@ -87,9 +72,7 @@ class TrainingCurveTest {
       assertEquals(e == 5, p.kept(), "no early stopping: the last epoch's weights are kept");
     }
 
-    TaskResult ode = FoldRunner.run(data, fold, new TaskSpec("r-ode", 0, "neural-ode",
-        params("neural-ode", "iterations = 6, eval-every = 2, patience = 0"), 0, fold.name(), 3, 0.9));
-    assertEquals("ok", ode.status(), ode.error());
+    TaskResult ode = fit(data, fold, "neural-ode", "iterations = 6, eval-every = 2, patience = 0");
     List<TrainingCurve.Point> p = ode.curve().points();
     assertEquals(6, p.size(), "one point per iteration");
     for (TrainingCurve.Point x : p) {
@@ -102,18 +85,14 @@ class TrainingCurveTest {
         .orElseThrow();
     assertEquals(bestVal, kept.validationLoss(), 0.0, "the kept iteration is the best validated one");
 
-    TaskResult ridge = FoldRunner.run(data, fold, new TaskSpec("r-ridge", 0, "ridge", params("ridge", ""), 0,
-        fold.name(), 3, 0.9));
-    assertTrue(ridge.curve().isEmpty(), "ridge does not train in epochs");
+    assertTrue(fit(data, fold, "ridge", "").curve().isEmpty(), "ridge does not train in epochs");
   }
 
   @Test
   void xgboostRecordsTheRmseOfEveryRoundAndTheKeptRoundIsWhatItPredicts() {
     SweepData data = tabular();
     Fold fold = fold(data.splitRows());
-    TaskResult r = FoldRunner.run(data, fold, new TaskSpec("r-xgb", 0, "xgboost",
-        params("xgboost", "num-round = 30, early-stopping-rounds = 3"), 0, fold.name(), 3, 0.9));
-    assertEquals("ok", r.status(), r.error());
+    TaskResult r = fit(data, fold, "xgboost", "num-round = 30, early-stopping-rounds = 3");
     TrainingCurve c = r.curve();
     assertEquals("rmse (label units)", c.loss());
     assertTrue(c.points().size() >= 4 && c.points().size() <= 30, c.points().size() + " rounds");
