@@ -28,8 +28,9 @@ import org.apache.spark.sql.Row;
 public final class SweepHtmlReport {
   static final List<String> FOLD_COLUMNS = List.of("spec", "model", "fold", "n", "mae", "rmse", "r2", "max_error",
       "coverage");
-  static final List<String> SUMMARY_COLUMNS = List.of("spec", "model", "params", "folds", "failed", "mae_mean",
-      "mae_sd", "rmse_mean", "r2_mean", "coverage_mean");
+  /** The params (long) go last, so that the metrics stay in view. */
+  static final List<String> SUMMARY_COLUMNS = List.of("spec", "model", "folds", "failed", "mae_mean", "mae_sd",
+      "rmse_mean", "r2_mean", "coverage_mean", "params");
 
   private SweepHtmlReport() {}
 
@@ -127,7 +128,9 @@ public final class SweepHtmlReport {
     for (Row r : aggregate) {
       List<Object> v = new ArrayList<>();
       v.add(labelOf.getOrDefault(key(r.getString(0), r.getString(1)), r.getString(0)));
-      for (int i = 0; i < SUMMARY_COLUMNS.size() - 1; i++) v.add(r.get(i));
+      v.add(r.get(0));
+      for (int i = 2; i <= 8; i++) v.add(r.get(i)); // folds .. coverage_mean of SweepReport.aggregate
+      v.add(r.get(1));
       all.add(v);
       if (r.get(4) != null && seen.add(r.getString(0))) best.add(v); // mae_mean
     }

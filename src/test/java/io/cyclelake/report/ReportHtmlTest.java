@@ -271,11 +271,14 @@ class ReportHtmlTest {
     assertEquals(5, rows(sweep, "fold-metrics-table").size(), "one row per run with test metrics");
     List<List<String>> best = rows(sweep, "best-table");
     assertEquals(List.of("mlp #1", "ridge"), best.stream().map(r -> r.get(0)).toList(), "per model, best first");
-    assertEquals(0.01, Double.parseDouble(best.get(0).get(5)), 1e-12);
-    assertEquals(0.04, Double.parseDouble(best.get(1).get(5)), 1e-12);
+    assertEquals(List.of("spec", "model", "folds", "failed", "mae_mean", "mae_sd", "rmse_mean", "r2_mean",
+        "coverage_mean", "params"), sweep.getElementById("best-table").select("thead th").eachText());
+    assertEquals(0.01, Double.parseDouble(best.get(0).get(4)), 1e-12);
+    assertEquals(0.04, Double.parseDouble(best.get(1).get(4)), 1e-12);
+    assertEquals(ReportFixture.SPECS[0][1], best.get(0).get(9));
     assertEquals(List.of("mlp #1", "mlp #2", "ridge"), rows(sweep, "summary-table").stream().map(r -> r.get(0))
         .toList());
-    assertEquals("1", rows(sweep, "summary-table").get(0).get(4), "mlp #1 has one failed run");
+    assertEquals("1", rows(sweep, "summary-table").get(0).get(3), "mlp #1 has one failed run");
   }
 
   @Test
