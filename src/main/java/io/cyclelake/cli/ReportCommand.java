@@ -9,6 +9,7 @@ import io.cyclelake.errors.ErrorCode;
 import io.cyclelake.lake.Lake;
 import io.cyclelake.report.DatasetReport;
 import io.cyclelake.report.RunReport;
+import io.cyclelake.report.SweepHtmlReport;
 import io.cyclelake.report.html.HtmlPage;
 import java.nio.file.Path;
 import io.cyclelake.report.TextTable;
@@ -22,6 +23,7 @@ import picocli.CommandLine.Option;
 @Command(name = "report", mixinStandardHelpOptions = true, description = {
     "Print the metrics of the latest runs or of a sweep, or write self-contained HTML reports:",
     "  --sweep ID         per-fold test metrics and mean ± sd per model (text)",
+    "  --sweep ID --html  fold x spec metrics, best settings, bars with error bars, loss curves (HTML)",
     "  --dataset          cells, capacity fade, ICA curves over life, quarantine, file manifest",
     "  --run ID|latest    metrics, predicted vs actual, residuals by cell and cycle, feature importance"})
 final class ReportCommand extends LakeCommand {
@@ -32,6 +34,9 @@ final class ReportCommand extends LakeCommand {
       + "mean ± sd per model and settings (best first) instead.")
   String sweep;
 
+  @Option(names = "--html", description = "With --sweep: write the sweep's HTML report instead of printing text.")
+  boolean html;
+
   @Option(names = "--dataset", description = "Write the dataset report (HTML).")
   boolean dataset;
 
@@ -39,8 +44,8 @@ final class ReportCommand extends LakeCommand {
   String run;
 
   @Option(names = "--out", paramLabel = "FILE",
-      description = "Where to write the one report asked for (default: cyclelake.report.dir/dataset.html or "
-          + "run-<id>.html).")
+      description = "Where to write the one report asked for (default: cyclelake.report.dir/dataset.html, "
+          + "run-<id>.html or sweep-<id>.html).")
   Path out;
 
   @Option(names = "--cell", paramLabel = "CELL", description = "Cell whose ICA curves the dataset report draws "
@@ -49,8 +54,20 @@ final class ReportCommand extends LakeCommand {
 
   @Override
   int execute() {
+    if (html && sweep == null) {
+      throw new CycleLakeException(ErrorCode.CONFIG_INVALID, "--html goes with --sweep ID (the dataset and run "
+          + "reports are always HTML)");
+    }
     if (sweep != null) {
-      printSweep(common.openLake(), sweep, System.out);
+      if (dataset || run != null) {
+        throw new CycleLakeException(ErrorCode.CONFIG_INVALID, "--sweep cannot be combined with --dataset or --run; "
+            + "ask for one report at a time");
+      }
+      if (html) {
+        System.out.println("sweep report: " + writeSweep(common.config(), common.openLake(), sweep, out));
+      } else {
+        printSweep(common.openLake(), sweep, System.out);
+      }
       return 0;
     }
     if (dataset || run != null) {
@@ -107,6 +124,12 @@ final class ReportCommand extends LakeCommand {
     String runId = RunReport.resolve(lake, id);
     return RunReport.build(lake, runId).write(out != null ? out
         : Path.of(c.getString("cyclelake.report.dir"), "run-" + runId + ".html"));
+  }
+
+  /** Writes the HTML report of sweep {@code id} and returns its path. */
+  static Path writeSweep(Config c, Lake lake, String id, Path out) {
+    return SweepHtmlReport.build(lake, id).write(out != null ? out
+        : Path.of(c.getString("cyclelake.report.dir"), "sweep-" + id + ".html"));
   }
 
   static TextTable latestRuns(Lake lake, int n) {

@@ -140,7 +140,8 @@ public record Doctor(int optimizeMinFiles, long smallFileBytes, long vacuumMinSt
 
   /** The tables whose rows belong to a run of {@code runs} (by {@code run_id}; label_exclusions by sweep id). */
   static final List<String> RESULT_TABLES = List.of(Tables.PREDICTIONS, Tables.FOLD_METRICS,
-      Tables.FEATURE_IMPORTANCE, Tables.LABEL_EXCLUSIONS, Tables.TRAINING_TASKS, Tables.RUN_FILES);
+      Tables.FEATURE_IMPORTANCE, Tables.LABEL_EXCLUSIONS, Tables.TRAINING_TASKS, Tables.RUN_FILES,
+      Tables.TRAINING_CURVES, Tables.ATTENTION_WEIGHTS);
 
   /**
    * Result rows of runs without a {@code runs} row: a sweep or train killed (or failed) after writing some of its

@@ -48,6 +48,11 @@ public interface TabularModel {
     /** How {@link #importance()} is defined: {@code abs-coefficient}, {@code impurity}, {@code mean-abs-shap}. */
     String importanceKind();
 
+    /** The loss per epoch of an iterative trainer, for {@code training_curves}; {@link TrainingCurve#NONE} else. */
+    default TrainingCurve curve() {
+      return TrainingCurve.NONE;
+    }
+
     /** Per-row SHAP contributions (features + bias, summing to the prediction), or {@code null} if not supported. */
     default double[][] contributions(double[][] x) {
       return null;

@@ -25,7 +25,8 @@ import org.apache.spark.sql.Row;
  * Optional columns are used when present, so the same report reads a training run's and a sweep's tables:
  * {@code runs} / {@code fold_metrics} (run_id, model, split, part, fold, metrics), {@code predictions} (run_id,
  * cell_id, cycle_index, actual, predicted, optional part, fold, model, lower, upper), {@code feature_importance}
- * (run_id, feature, kind, importance).
+ * (run_id, feature, kind, importance); the loss per epoch and the attention heat map come from
+ * {@link TrainingSections}.
  */
 public final class RunReport {
   static final List<String> METRIC_COLUMNS = List.of("model", "split", "part", "fold", "n", "mae", "rmse", "mape_pct",
@@ -67,8 +68,9 @@ public final class RunReport {
     page.add(parity(p));
     page.add(residuals(p));
     page.add(importance(lake, runId));
-    page.add(new Section("training-curves", "Training curves").text("This run recorded no loss per epoch (the "
-        + "boosted-tree trainer does not write one); the sequence-model trainers are to record it."));
+    page.add(TrainingSections.runLoss(lake, runId));
+    String model = has(runs, "model") && !head.isNullAt(head.fieldIndex("model")) ? head.getAs("model") : null;
+    TrainingSections.attention(lake, runId, model).ifPresent(page::add);
     page.add(modelCard(lake, runId));
     return page;
   }

@@ -375,6 +375,48 @@ public final class Tables {
       f("importance", DoubleType, false, "importance of the feature"),
   });
 
+  /** Loss per epoch (or iteration) of the iterative trainers (mlp, neural-ode, lstm, lstm-attention) of a run. */
+  public static final String TRAINING_CURVES = "training_curves";
+
+  /**
+   * One row per run × epoch of an iterative trainer: the training loss and, where the run had validation rows, the
+   * validation loss. Written with the run's other results and replaced by run_id (never duplicated).
+   */
+  public static final StructType TRAINING_CURVES_SCHEMA = new StructType(new StructField[] {
+      f("run_id", StringType, false, "run id (runs.run_id)"),
+      f("sweep_id", StringType, true, "sweep of the run (null for a run of `train`)"),
+      f("model", StringType, false, "model name"),
+      f("params", StringType, true, "the spec's settings (HOCON), as in fold_metrics"),
+      f("fold", StringType, true, "fold name, as in fold_metrics"),
+      f("epoch", IntegerType, false, "1-based epoch (neural-ode: full-batch iteration)"),
+      f("train_loss", DoubleType, false, "training loss after the epoch; what it measures is in `loss`"),
+      f("val_loss", DoubleType, true, "validation loss after the epoch (null without validation rows, or when the "
+          + "epoch was not evaluated)"),
+      f("loss", StringType, false, "what train_loss and val_loss measure, e.g. 'mse (label units)'"),
+      f("kept", DataTypes.BooleanType, false, "true for the epoch whose weights the fitted model kept"),
+  });
+
+  /** A bounded sample of the attention weights behind an attention model's predictions. */
+  public static final String ATTENTION_WEIGHTS = "attention_weights";
+
+  /**
+   * One row per run × sampled prediction of an attention model ({@code lstm-attention}): the attention each time step
+   * of the input sequence received, averaged over heads and over the valid query steps (sums to 1 over the valid
+   * steps). {@code sequence.attention-sample} predictions of the test part (else all used rows) per run, evenly spaced.
+   */
+  public static final StructType ATTENTION_WEIGHTS_SCHEMA = new StructType(new StructField[] {
+      f("run_id", StringType, false, "run id (runs.run_id)"),
+      f("sweep_id", StringType, false, "sweep of the run"),
+      f("model", StringType, false, "model name"),
+      f("fold", StringType, false, "fold name"),
+      f("cell_id", StringType, false, "cell of the predicted discharge"),
+      f("cycle_index", IntegerType, false, "operation index of the predicted discharge"),
+      f("part", StringType, false, "train | validation | test"),
+      f("steps", IntegerType, false, "valid (unpadded) time steps of the sequence"),
+      f("weight", DataTypes.createArrayType(DoubleType, false), false, "attention received per time step (index = "
+          + "step), mean over heads and valid query steps; padded steps 0"),
+  });
+
   public static final String EXPERIMENTS = "experiments";
 
   /** One row per step (sweep) of a run of a named experiment ({@code cyclelake experiment NAME}). */

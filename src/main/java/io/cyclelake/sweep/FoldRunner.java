@@ -63,7 +63,7 @@ public final class FoldRunner {
         saved = fitted.save();
       }
       return new TaskResult(spec, "ok", null, (System.nanoTime() - t0) / 1e9, fitted.describe(), used, pred, half,
-          fitted.importance(), fitted.importanceKind(), saved, pre);
+          fitted.importance(), fitted.importanceKind(), saved, pre, fitted.curve());
     } catch (Exception | StackOverflowError e) {
       return TaskResult.failed(spec, e, (System.nanoTime() - t0) / 1e9);
     }

@@ -146,6 +146,7 @@ public final class SweepJob {
     List<Row> metricRows = new ArrayList<>();
     List<Row> predRows = new ArrayList<>();
     List<Row> impRows = new ArrayList<>();
+    List<Row> curveRows = new ArrayList<>();
     Map<String, TreeSet<String>> cellsByRun = new LinkedHashMap<>();
     String runsDir = config.getString("cyclelake.lake.runs-dir") + "/" + sweepId;
     Map<String, List<TrackedRun.Artifact>> artifacts = new LinkedHashMap<>();
@@ -193,6 +194,7 @@ public final class SweepJob {
           if (ce.getKey().equals("*")) runRows.add(runRow(info, pe.getKey(), m));
         }
       }
+      TrainingCurves.add(curveRows, t, sweepId, r.curve());
       for (int j = 0; j < features.size(); j++) {
         impRows.add(RowFactory.create(t.runId(), sweepId, t.model(), features.get(j), r.importanceKind(),
             r.importance()[j]));
@@ -209,6 +211,7 @@ public final class SweepJob {
     if (!impRows.isEmpty()) {
       lake.append(spark.createDataFrame(impRows, Tables.FEATURE_IMPORTANCE_SCHEMA), Tables.FEATURE_IMPORTANCE);
     }
+    TrainingCurves.record(lake, sweepId, curveRows);
     collected.report().record(lake, sweepId, now);
     TrainingStage.record(lake, sweepId, inTasks, placed);
     lineage.recordSweep(lake, runsDir, sweepId, cellsByRun);
@@ -217,7 +220,8 @@ public final class SweepJob {
     progress.done(runRows.size() + " runs rows, " + metricRows.size() + " fold_metrics rows, " + predRows.size()
         + " predictions");
     if (mlflow.enabled()) {
-      MlflowTracker.log(mlflow, RunRecords.of(runRows, metricRows, config, seed, lake.root(), artifacts), progress);
+      MlflowTracker.log(mlflow, RunRecords.of(runRows, metricRows, curveRows, config, seed, lake.root(), artifacts),
+          progress);
     }
     return new Result(sweepId, tasks.size(), failed, summarise(specs, results, data, folds),
         (System.nanoTime() - t0) / 1e9, task.name(), collected.report());

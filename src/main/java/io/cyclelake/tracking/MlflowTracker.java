@@ -157,6 +157,10 @@ public final class MlflowTracker {
       metrics.add(Service.Metric.newBuilder().setKey(m.getKey()).setValue(m.getValue()).setTimestamp(timestamp)
           .setStep(0).build());
     }
+    for (TrackedRun.Step s : r.steps()) {
+      metrics.add(Service.Metric.newBuilder().setKey(s.key()).setValue(s.value()).setTimestamp(timestamp)
+          .setStep(s.step()).build());
+    }
     int p = 0;
     int m = 0;
     while (p < params.size() || m < metrics.size()) {

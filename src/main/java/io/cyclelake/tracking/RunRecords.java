@@ -26,7 +26,9 @@ import org.apache.spark.sql.Row;
  *   <li>metrics: {@code <part>_<name>} for {@code n, mae, rmse, mape_pct, r2, within_3pct, within_5pct} of each
  *       part's {@code runs} row, {@code <part>_coverage} from the part's all-cells {@code fold_metrics} row, and
  *       {@code fit_seconds}; null and non-finite values are left out (MLflow metrics are numbers);
- *   <li>tags: {@code cyclelake.run_id, cyclelake.sweep_id, cyclelake.status, cyclelake.error, cyclelake.lake}.
+ *   <li>tags: {@code cyclelake.run_id, cyclelake.sweep_id, cyclelake.status, cyclelake.error, cyclelake.lake};
+ *   <li>per-epoch metrics from the run's {@code training_curves} rows: {@code train_loss} and {@code val_loss} with
+ *       MLflow's step = the epoch (non-finite and null values left out).
  * </ul>
  *
  * A param value longer than {@link #MAX_PARAM_LENGTH} characters (MLflow 2.x's limit) is cut to that length.
@@ -43,6 +45,13 @@ public final class RunRecords {
 
   public static List<TrackedRun> of(List<Row> runRows, List<Row> foldMetricRows, Config config, long seed,
       String lakeRoot, Map<String, List<TrackedRun.Artifact>> artifacts) {
+    return of(runRows, foldMetricRows, List.of(), config, seed, lakeRoot, artifacts);
+  }
+
+  /** With the runs' {@code training_curves} rows ({@link Tables#TRAINING_CURVES_SCHEMA}) as per-epoch metrics. */
+  public static List<TrackedRun> of(List<Row> runRows, List<Row> foldMetricRows, List<Row> curveRows, Config config,
+      long seed, String lakeRoot, Map<String, List<TrackedRun.Artifact>> artifacts) {
+    Map<String, List<TrackedRun.Step>> steps = steps(curveRows);
     Map<String, List<Row>> byRun = new LinkedHashMap<>();
     for (Row r : runRows) byRun.computeIfAbsent(get(r, "run_id"), k -> new ArrayList<>()).add(r);
     Map<String, Map<String, Double>> coverage = new TreeMap<>();
@@ -101,7 +110,21 @@ public final class RunRecords {
       put(tags, "cyclelake.lake", lakeRoot);
       Timestamp created = (Timestamp) first.get(Tables.RUNS_SCHEMA.fieldIndex("created_at"));
       out.add(new TrackedRun(e.getKey(), created.getTime(), status == null || status.equals("ok"), params, metrics,
-          tags, artifacts.getOrDefault(e.getKey(), List.of())));
+          tags, artifacts.getOrDefault(e.getKey(), List.of()), steps.getOrDefault(e.getKey(), List.of())));
+    }
+    return out;
+  }
+
+  static Map<String, List<TrackedRun.Step>> steps(List<Row> curveRows) {
+    int fRun = Tables.TRAINING_CURVES_SCHEMA.fieldIndex("run_id");
+    int fEpoch = Tables.TRAINING_CURVES_SCHEMA.fieldIndex("epoch");
+    Map<String, List<TrackedRun.Step>> out = new LinkedHashMap<>();
+    for (Row c : curveRows) {
+      List<TrackedRun.Step> s = out.computeIfAbsent(c.getString(fRun), k -> new ArrayList<>());
+      for (String m : List.of("train_loss", "val_loss")) {
+        Object v = c.get(Tables.TRAINING_CURVES_SCHEMA.fieldIndex(m));
+        if (v instanceof Double d && Double.isFinite(d)) s.add(new TrackedRun.Step(m, c.getInt(fEpoch), d));
+      }
     }
     return out;
   }

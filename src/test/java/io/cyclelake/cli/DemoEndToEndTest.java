@@ -120,6 +120,8 @@ class DemoEndToEndTest {
     assertTrue(Files.readString(file).contains("ICA, cell S0002"));
     assertEquals(3, capture(out, "report", "--run", "no-such-run", "--lake", lake.root()));
     assertEquals(2, capture(out, "report", "--dataset", "--run", "latest", "--out", "x.html", "--lake", lake.root()));
+    assertEquals(2, capture(out, "report", "--html", "--lake", lake.root()), "--html goes with --sweep");
+    assertEquals(2, capture(out, "report", "--sweep", "s", "--run", "latest", "--lake", lake.root()));
   }
 
   @Test

@@ -28,6 +28,7 @@ class ReportBrowserTest {
   static Path browser;
   static Path dataset;
   static Path run;
+  static Path sweep;
   static Path shots;
 
   @BeforeAll
@@ -40,6 +41,7 @@ class ReportBrowserTest {
     dataset = DatasetReport.build(lake, new DatasetReport.Options(null, "charge", 60, 2, ReportFixture.FEATURE_HASH))
         .write(dir.resolve("browser-dataset.html"));
     run = RunReport.build(lake, "r2").write(dir.resolve("browser-run.html"));
+    sweep = SweepHtmlReport.build(lake, ReportFixture.SWEEP).write(dir.resolve("browser-sweep.html"));
     shots = Path.of(System.getProperty("cyclelake.project.dir", "."), "target", "report-screenshots");
     Files.createDirectories(shots);
   }
@@ -51,7 +53,13 @@ class ReportBrowserTest {
 
   @Test
   void runReportDrawsEveryChartWithoutErrors() throws Exception {
-    check(run, List.of("chart-parity", "chart-residuals-cell", "chart-residuals-cycle", "chart-importance"), "run");
+    check(run, List.of("chart-parity", "chart-residuals-cell", "chart-residuals-cycle", "chart-importance",
+        "chart-loss", "chart-attention"), "run");
+  }
+
+  @Test
+  void sweepReportDrawsBarsErrorBarsAndCurvesWithoutErrors() throws Exception {
+    check(sweep, List.of("chart-mae", "chart-rmse", "chart-loss-0", "chart-loss-1"), "sweep");
   }
 
   private static void check(Path page, List<String> charts, String name) throws Exception {

@@ -18,7 +18,8 @@ import org.apache.spark.sql.types.StructType;
 /**
  * A tiny handwritten lake for the report tests, built once per test JVM: two cells, one NaN in an ICA curve, one
  * discharge without capacity, quarantined rows under two rules, a failed file, two runs (the later one shaped like a
- * sweep's: predictions with lower/upper, rows in feature_importance).
+ * sweep's: predictions with lower/upper, rows in feature_importance, a loss curve and an attention sample), and a
+ * sweep {@value #SWEEP} of three specs over two folds (one run failed) with loss curves for one model.
  */
 final class ReportFixture {
   static final String FEATURE_HASH = ConfigRender.hash(TestSpark.config(), "cyclelake.features");
@@ -26,6 +27,21 @@ final class ReportFixture {
   static final Double[] A1 = {2.0, 1.95, 1.9, null, 1.8};
   static final Double[] A2 = {1.9, 1.88, 1.86, 1.84, 1.82};
   static final double[] GRID = {3.5, 3.6, 3.7, 3.8, 3.9};
+  static final String SWEEP = "sw1";
+  /**
+   * The sweep's specs (in the report's order: model, then params as text), as model, params, test MAE of fold f0 and
+   * f1 (null = the run failed).
+   */
+  static final Object[][] SPECS = {
+      {"mlp", "{\"hidden\":[16]}", 0.01, null},
+      {"mlp", "{\"hidden\":[8]}", 0.02, 0.04},
+      {"ridge", "{\"alpha\":1}", 0.05, 0.03}};
+  /** Loss curve of r2: epoch, train loss, validation loss (null = not evaluated); epoch 2's weights kept. */
+  static final Double[][] R2_CURVE = {{1.0, 0.5, 0.6}, {2.0, 0.3, 0.35}, {3.0, 0.2, null}};
+  /** Attention sample of r2: cell, cycle, part, weights per valid step. */
+  static final Object[][] R2_ATTENTION = {
+      {"A1", 5, "test", new double[] {0.5, 0.3, 0.2}},
+      {"A2", 3, "test", new double[] {0.1, 0.2, 0.3, 0.4}}};
   private static Lake lake;
 
   private ReportFixture() {}
@@ -93,8 +109,77 @@ final class ReportFixture {
 
     write(l, List.of(importance("r2", "voltage_mean_v", 0.5), importance("r2", "cycle_index", 0.8),
         importance("r1", "other", 5.0)), Tables.FEATURE_IMPORTANCE_SCHEMA, Tables.FEATURE_IMPORTANCE);
+
+    List<Row> curves = new ArrayList<>();
+    for (Double[] e : R2_CURVE) {
+      curves.add(RowFactory.create("r2", null, "xgboost", null, null, e[0].intValue(), e[1], e[2], "mse (label units)",
+          e[0] == 2.0));
+    }
+    List<Row> attention = new ArrayList<>();
+    for (Object[] a : R2_ATTENTION) {
+      double[] w = (double[]) a[3];
+      List<Double> padded = new ArrayList<>();
+      for (double v : w) padded.add(v);
+      while (padded.size() < 5) padded.add(0.0);
+      attention.add(RowFactory.create("r2", "s0", "lstm-attention", "f0", a[0], a[1], a[2], w.length, padded));
+    }
+    write(l, attention, Tables.ATTENTION_WEIGHTS_SCHEMA, Tables.ATTENTION_WEIGHTS);
+    sweep(l, curves);
+    write(l, curves, Tables.TRAINING_CURVES_SCHEMA, Tables.TRAINING_CURVES);
     lake = l;
     return l;
+  }
+
+  /** The sweep's runs and fold_metrics; its curves (for the mlp specs) go to {@code curves}. */
+  private static void sweep(Lake l, List<Row> curves) {
+    Timestamp t = Timestamp.valueOf("2025-12-31 00:00:00"); // before r1 and r2: "latest" stays r2
+    List<Row> runs = new ArrayList<>();
+    List<Row> metrics = new ArrayList<>();
+    for (int s = 0; s < SPECS.length; s++) {
+      for (int f = 0; f < 2; f++) {
+        String run = SWEEP + "-s" + s + "-f" + f;
+        String model = (String) SPECS[s][0];
+        String params = (String) SPECS[s][1];
+        Double mae = (Double) SPECS[s][2 + f];
+        Object[] v = new Object[Tables.RUNS_SCHEMA.size()];
+        v[idx("run_id")] = run;
+        v[idx("created_at")] = t;
+        v[idx("task")] = "soh";
+        v[idx("model")] = model;
+        v[idx("split")] = "loco";
+        v[idx("cells")] = "A1,A2";
+        v[idx("part")] = mae == null ? "none" : "test";
+        v[idx("n")] = mae == null ? 0L : 4L;
+        v[idx("mae")] = mae;
+        v[idx("features")] = "voltage_mean_v";
+        v[idx("config")] = "{}";
+        v[idx("sweep_id")] = SWEEP;
+        v[idx("fold")] = "f" + f;
+        v[idx("params")] = params;
+        v[idx("status")] = mae == null ? "failed" : "ok";
+        runs.add(RowFactory.create(v));
+        if (mae == null) continue;
+        metrics.add(RowFactory.create(run, SWEEP, model, params, "f" + f, "test", "*", 4L, mae, mae * 1.5, null,
+            0.9 - s * 0.1, mae * 3, null, null, 0.9, 0.75));
+        // rows the report must not use: another part, one cell
+        metrics.add(RowFactory.create(run, SWEEP, model, params, "f" + f, "train", "*", 9L, 9.0, 9.0, null, 0.0, 9.0,
+            null, null, 0.9, 0.9));
+        metrics.add(RowFactory.create(run, SWEEP, model, params, "f" + f, "test", "A1", 2L, 8.0, 8.0, null, 0.0, 8.0,
+            null, null, 0.9, 0.5));
+        if (model.equals("mlp")) {
+          for (int e = 1; e <= 4; e++) {
+            curves.add(RowFactory.create(run, SWEEP, model, params, "f" + f, e, 1.0 / e + s + f, e % 2 == 0
+                ? 2.0 / e + s + f : null, "mse (label units)", e == 4));
+          }
+        }
+      }
+    }
+    write(l, runs, Tables.RUNS_SCHEMA, Tables.RUNS);
+    write(l, metrics, Tables.FOLD_METRICS_SCHEMA, Tables.FOLD_METRICS);
+  }
+
+  private static int idx(String column) {
+    return Tables.RUNS_SCHEMA.fieldIndex(column);
   }
 
   static double icaValue(int cycle, int i) {

@@ -27,6 +27,7 @@ class ReportHtmlTest {
   static Lake lake;
   static Document dataset;
   static Document run;
+  static Document sweep;
 
   @BeforeAll
   static void build() throws Exception {
@@ -37,6 +38,8 @@ class ReportHtmlTest {
     Path r = RunReport.build(lake, RunReport.resolve(lake, "latest")).write(dir.resolve("run.html"));
     dataset = Jsoup.parse(Files.readString(d));
     run = Jsoup.parse(Files.readString(r));
+    sweep = Jsoup.parse(Files.readString(SweepHtmlReport.build(lake, ReportFixture.SWEEP)
+        .write(dir.resolve("sweep.html"))));
   }
 
   static JsonNode chart(Document doc, String id) throws Exception {
@@ -135,7 +138,7 @@ class ReportHtmlTest {
   @Test
   void runReportShowsTheLatestRunsMetrics() {
     assertEquals(List.of("metrics", "predicted-vs-actual", "residuals", "feature-importance", "training-curves",
-        "model-card-run"), ids(run, "section"));
+        "attention", "model-card-run"), ids(run, "section"));
     assertTrue(run.title().endsWith("r2"), run.title());
     List<List<String>> m = rows(run, "metrics-table");
     assertEquals(List.of("train", "test"), m.stream().map(r -> r.get(2)).toList());
@@ -186,8 +189,179 @@ class ReportHtmlTest {
   }
 
   @Test
+  void lossCurveDataEqualTheRunsTrainingCurves() throws Exception {
+    JsonNode loss = chart(run, "chart-loss");
+    assertEquals("line", loss.get("kind").asText());
+    assertEquals(List.of("train", "validation"), loss.get("series").findValuesAsText("name"));
+    List<Row> rows = lake.read(Tables.TRAINING_CURVES, "sweep").where("run_id = 'r2'").orderBy("epoch")
+        .collectAsList();
+    assertEquals(3, rows.size());
+    List<double[]> train = new ArrayList<>();
+    List<double[]> val = new ArrayList<>();
+    for (Row r : rows) {
+      train.add(new double[] {r.<Integer>getAs("epoch"), r.<Double>getAs("train_loss")});
+      if (!r.isNullAt(r.fieldIndex("val_loss"))) val.add(new double[] {r.<Integer>getAs("epoch"), r.getAs("val_loss")});
+    }
+    assertPoints(train, loss.get("series").get(0).get("points"), "train");
+    assertPoints(val, loss.get("series").get(1).get("points"), "validation");
+    assertEquals(2, val.size(), "epoch 3 was not evaluated: no validation point");
+    assertTrue(run.getElementById("training-curves").text().contains("kept the weights of epoch 2"),
+        run.getElementById("training-curves").text());
+  }
+
+  @Test
+  void attentionHeatMapCellsEqualTheStoredWeights() throws Exception {
+    JsonNode h = chart(run, "chart-attention");
+    assertEquals("heatmap", h.get("kind").asText());
+    List<Row> rows = lake.read(Tables.ATTENTION_WEIGHTS, "sweep").where("run_id = 'r2'")
+        .orderBy("part", "cell_id", "cycle_index").collectAsList();
+    List<String> labels = new ArrayList<>();
+    List<double[]> cells = new ArrayList<>();
+    int width = 0;
+    for (int y = 0; y < rows.size(); y++) {
+      Row r = rows.get(y);
+      labels.add(r.getAs("cell_id") + " #" + r.getAs("cycle_index") + " (" + r.getAs("part") + ")");
+      int steps = r.getAs("steps");
+      width = Math.max(width, steps);
+      List<Double> w = r.getList(r.fieldIndex("weight"));
+      for (int k = 0; k < steps; k++) cells.add(new double[] {k, y, w.get(k)});
+    }
+    assertEquals(List.of("A1 #5 (test)", "A2 #3 (test)"), labels);
+    assertEquals(labels, texts(h.get("categories")));
+    assertEquals(width, h.get("xCategories").size(), "one column per valid step of the longest sequence");
+    JsonNode drawn = h.get("series").get(0).get("cells");
+    assertEquals(7, cells.size(), "padded steps are not drawn");
+    assertEquals(cells.size(), drawn.size());
+    for (int i = 0; i < cells.size(); i++) {
+      assertArrayEquals(cells.get(i), new double[] {drawn.get(i).get(0).asDouble(), drawn.get(i).get(1).asDouble(),
+          drawn.get(i).get(2).asDouble()}, 0.0, "cell " + i);
+    }
+    assertEquals(0.1, h.get("colorScale").get("min").asDouble());
+    assertEquals(0.5, h.get("colorScale").get("max").asDouble());
+  }
+
+  @Test
+  void sweepReportHasTheFoldBySpecTableBestSettingsBarsAndCurves() {
+    assertEquals(List.of("fold-metrics", "best-settings", "comparison", "training-curves"), ids(sweep, "section"));
+    assertEquals(List.of("chart-mae", "chart-rmse", "chart-loss-0", "chart-loss-1"), ids(sweep, "div.chart"));
+    assertEquals(List.of("fold", "mlp #1", "mlp #2", "ridge"), sweep.getElementById("fold-spec-table")
+        .select("thead th").eachText());
+    List<List<String>> m = rows(sweep, "fold-spec-table");
+    List<Row> test = sweepTestRows();
+    assertEquals(2, m.size());
+    for (List<String> r : m) {
+      for (int s = 0; s < ReportFixture.SPECS.length; s++) {
+        String fold = r.get(0);
+        String model = (String) ReportFixture.SPECS[s][0];
+        String params = (String) ReportFixture.SPECS[s][1];
+        Double lakeMae = test.stream().filter(x -> x.getAs("fold").equals(fold) && x.getAs("model").equals(model)
+            && x.getAs("params").equals(params)).map(x -> x.<Double>getAs("mae")).findFirst().orElse(null);
+        if (lakeMae == null) {
+          assertEquals("", r.get(1 + s), "the failed run of spec " + s + " in " + fold + " has an empty cell");
+        } else {
+          assertEquals(lakeMae, Double.parseDouble(r.get(1 + s)), 1e-12, fold + " spec " + s);
+        }
+      }
+    }
+    List<List<String>> specs = rows(sweep, "specs-table");
+    for (int s = 0; s < ReportFixture.SPECS.length; s++) {
+      assertEquals(List.of(List.of("mlp #1", "mlp #2", "ridge").get(s), ReportFixture.SPECS[s][0],
+          ReportFixture.SPECS[s][1]), specs.get(s));
+    }
+    assertEquals(5, rows(sweep, "fold-metrics-table").size(), "one row per run with test metrics");
+    List<List<String>> best = rows(sweep, "best-table");
+    assertEquals(List.of("mlp #1", "ridge"), best.stream().map(r -> r.get(0)).toList(), "per model, best first");
+    assertEquals(List.of("spec", "model", "folds", "failed", "mae_mean", "mae_sd", "rmse_mean", "r2_mean",
+        "coverage_mean", "params"), sweep.getElementById("best-table").select("thead th").eachText());
+    assertEquals(0.01, Double.parseDouble(best.get(0).get(4)), 1e-12);
+    assertEquals(0.04, Double.parseDouble(best.get(1).get(4)), 1e-12);
+    assertEquals(ReportFixture.SPECS[0][1], best.get(0).get(9));
+    assertEquals(List.of("mlp #1", "mlp #2", "ridge"), rows(sweep, "summary-table").stream().map(r -> r.get(0))
+        .toList());
+    assertEquals("1", rows(sweep, "summary-table").get(0).get(3), "mlp #1 has one failed run");
+  }
+
+  @Test
+  void sweepBarsAreFoldMeansWithSampleSdErrorBars() throws Exception {
+    List<Row> test = sweepTestRows();
+    for (String metric : List.of("mae", "rmse")) {
+      JsonNode bars = chart(sweep, "chart-" + metric);
+      assertEquals(List.of("mlp #1", "mlp #2", "ridge"), texts(bars.get("categories")));
+      JsonNode s = bars.get("series").get(0);
+      List<double[]> intervals = new ArrayList<>();
+      for (int k = 0; k < ReportFixture.SPECS.length; k++) {
+        Object[] spec = ReportFixture.SPECS[k];
+        double[] v = test.stream().filter(x -> x.getAs("model").equals(spec[0]) && x.getAs("params").equals(spec[1]))
+            .mapToDouble(x -> x.<Double>getAs(metric)).toArray();
+        double mean = java.util.Arrays.stream(v).average().orElseThrow();
+        assertEquals(mean, s.get("values").get(k).asDouble(), 1e-12, metric + " spec " + k);
+        if (v.length > 1) {
+          double ss = 0;
+          for (double x : v) ss += (x - mean) * (x - mean);
+          double sd = Math.sqrt(ss / (v.length - 1));
+          intervals.add(new double[] {k, mean - sd, mean + sd});
+        }
+      }
+      assertEquals(2, intervals.size(), "no error bar for the spec with a single fold");
+      assertEquals(intervals.size(), s.get("intervals").size());
+      for (int i = 0; i < intervals.size(); i++) {
+        JsonNode iv = s.get("intervals").get(i);
+        assertArrayEquals(intervals.get(i), new double[] {iv.get(0).asDouble(), iv.get(1).asDouble(),
+            iv.get(2).asDouble()}, 1e-12, metric + " error bar " + i);
+      }
+    }
+  }
+
+  @Test
+  void sweepLossCurvesEqualTheTableOneChartPerSpec() throws Exception {
+    for (int k = 0; k < 2; k++) {
+      JsonNode c = chart(sweep, "chart-loss-" + k);
+      String run0 = ReportFixture.SWEEP + "-s" + k + "-f";
+      List<Row> rows = lake.read(Tables.TRAINING_CURVES, "sweep").where("run_id like '" + run0 + "%'")
+          .orderBy("run_id", "epoch").collectAsList();
+      List<String> names = new ArrayList<>();
+      int i = 0;
+      for (String fold : List.of("f0", "f1")) {
+        List<double[]> train = new ArrayList<>();
+        List<double[]> val = new ArrayList<>();
+        for (Row r : rows) {
+          if (!r.getAs("fold").equals(fold)) continue;
+          train.add(new double[] {r.<Integer>getAs("epoch"), r.<Double>getAs("train_loss")});
+          if (!r.isNullAt(r.fieldIndex("val_loss"))) {
+            val.add(new double[] {r.<Integer>getAs("epoch"), r.<Double>getAs("val_loss")});
+          }
+        }
+        if (train.isEmpty()) continue;
+        names.add(fold + " train");
+        names.add(fold + " validation");
+        assertPoints(train, c.get("series").get(i++).get("points"), "spec " + k + " " + fold + " train");
+        assertPoints(val, c.get("series").get(i++).get("points"), "spec " + k + " " + fold + " validation");
+      }
+      assertEquals(names, c.get("series").findValuesAsText("name"));
+      assertEquals(k == 0 ? 2 : 4, names.size(), "mlp #1's second fold failed: no curve");
+    }
+  }
+
+  @Test
+  void anUnknownSweepIsAnErrorThatSaysHowToListSweeps() {
+    var e = org.junit.jupiter.api.Assertions.assertThrows(io.cyclelake.errors.CycleLakeException.class,
+        () -> SweepHtmlReport.build(lake, "nope"));
+    assertTrue(e.getMessage().contains("select distinct sweep_id from runs"), e.getMessage());
+  }
+
+  private static List<Row> sweepTestRows() {
+    return lake.read(Tables.FOLD_METRICS, "sweep").where("sweep_id = '" + ReportFixture.SWEEP
+        + "' and part = 'test' and cell_id = '*'").collectAsList();
+  }
+
+  private static void assertPoints(List<double[]> expected, JsonNode points, String what) {
+    assertEquals(expected.size(), points.size(), what);
+    for (int i = 0; i < expected.size(); i++) assertArrayEquals(expected.get(i), pair(points.get(i)), 0.0, what + " " + i);
+  }
+
+  @Test
   void nothingIsLoadedFromOutsideTheFile() {
-    for (Document doc : List.of(dataset, run)) {
+    for (Document doc : List.of(dataset, run, sweep)) {
       assertTrue(doc.select("[src]").isEmpty(), "no element loads a file or address");
       assertTrue(doc.select("link, iframe, object, embed, img, base").isEmpty());
       for (Element a : doc.select("[href]")) assertTrue(a.attr("href").startsWith("#"), a.outerHtml());

@@ -34,7 +34,10 @@ final class FakeMlflowServer implements AutoCloseable {
     long startTime;
     final Map<String, String> tags = new LinkedHashMap<>();
     final Map<String, String> params = new LinkedHashMap<>();
+    /** Metrics logged at step 0 (a run's values). */
     final Map<String, Double> metrics = new LinkedHashMap<>();
+    /** Metrics logged at steps >= 1 (histories such as the loss per epoch): key -> step -> value. */
+    final Map<String, Map<Integer, Double>> history = new LinkedHashMap<>();
     final Map<String, byte[]> artifacts = new LinkedHashMap<>();
     String status = "RUNNING";
     int batches;
@@ -132,7 +135,15 @@ final class FakeMlflowServer implements AutoCloseable {
             if (r.params.containsKey(p.get("key").asText())) throw new IllegalStateException("param logged twice");
             r.params.put(p.get("key").asText(), p.get("value").asText());
           }
-          for (JsonNode m : in.path("metrics")) r.metrics.put(m.get("key").asText(), m.get("value").asDouble());
+          for (JsonNode m : in.path("metrics")) {
+            int step = m.path("step").asInt(0);
+            if (step == 0) {
+              r.metrics.put(m.get("key").asText(), m.get("value").asDouble());
+            } else {
+              r.history.computeIfAbsent(m.get("key").asText(), k -> new java.util.TreeMap<>()).put(step,
+                  m.get("value").asDouble());
+            }
+          }
           for (JsonNode t : in.path("tags")) r.tags.put(t.get("key").asText(), t.get("value").asText());
           reply(ex, 200, "{}");
         }

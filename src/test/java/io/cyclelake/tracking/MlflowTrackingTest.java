@@ -227,6 +227,17 @@ class MlflowTrackingTest {
         assertEquals("4", r.params.get("model.units"));
         assertEquals("2", r.params.get("model.epochs"));
         assertEquals(expectedMetrics(e.getValue(), coverage, e.getKey()), r.metrics, e.getKey());
+        // the loss per epoch, as in training_curves, with the epoch as MLflow's step
+        Map<String, Map<Integer, Double>> history = new HashMap<>();
+        for (Row c : lake.read(Tables.TRAINING_CURVES, "test").where(col("run_id").equalTo(e.getKey()))
+            .collectAsList()) {
+          history.computeIfAbsent("train_loss", k -> new java.util.TreeMap<>()).put(c.getAs("epoch"),
+              c.getAs("train_loss"));
+          history.computeIfAbsent("val_loss", k -> new java.util.TreeMap<>()).put(c.getAs("epoch"),
+              c.getAs("val_loss"));
+        }
+        assertEquals(2, history.get("train_loss").size(), "2 epochs");
+        assertEquals(history, r.history, e.getKey());
         assertArrayEquals(Files.readAllBytes(dir.resolve("seq-lake/_runs/" + result.sweepId() + "/" + e.getKey()
             + ".model")), r.artifacts.get(e.getKey() + ".model"));
       }

@@ -294,6 +294,11 @@ public final class MlpModel implements TabularModel {
     }
 
     @Override
+    public io.cyclelake.model.TrainingCurve curve() {
+      return io.cyclelake.model.TrainingCurve.of("mse (label units)", trainMse, validationMse, bestEpoch);
+    }
+
+    @Override
     public String importanceKind() {
       return "mean-abs-gradient";
     }

@@ -24,7 +24,7 @@ public final class NeuralOdeModel implements TabularModel {
   public Fitted fit(double[][] x, double[] y, double[][] xVal, double[] yVal, Config params, long seed) {
     NeuralOdeSettings s = NeuralOdeSettings.from(params);
     NeuralOdeTrainer.Result r = NeuralOdeTrainer.fit(x, y, xVal, yVal, s, seed);
-    return new FittedOde(r.net(), r.describe(), sensitivity(r.net(), x));
+    return new FittedOde(r.net(), r.describe(), sensitivity(r.net(), x), r.curve());
   }
 
   @Override
@@ -37,8 +37,17 @@ public final class NeuralOdeModel implements TabularModel {
     return Sensitivity.meanAbsGradient(net::predict, x, 1e-4);
   }
 
-  /** A fitted neural ODE: weights, a one-line description and the importance computed at fit time. */
-  public record FittedOde(LatentOdeNet net, String description, double[] importance) implements Fitted, Serializable {
+  /**
+   * A fitted neural ODE: weights, a one-line description, the importance computed at fit time and the training curve
+   * (null in models saved before curves were recorded).
+   */
+  public record FittedOde(LatentOdeNet net, String description, double[] importance,
+      io.cyclelake.model.TrainingCurve curve) implements Fitted, Serializable {
+    @Override
+    public io.cyclelake.model.TrainingCurve curve() {
+      return curve == null ? io.cyclelake.model.TrainingCurve.NONE : curve;
+    }
+
     @Override
     public double[] predict(double[][] x) {
       return net.predict(x);

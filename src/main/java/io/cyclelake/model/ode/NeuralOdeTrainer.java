@@ -4,6 +4,7 @@ import io.cyclelake.errors.CycleLakeException;
 import io.cyclelake.errors.ErrorCode;
 import io.cyclelake.features.kernels.ode.Dopri5;
 import io.cyclelake.features.kernels.ode.OdeSystem;
+import io.cyclelake.model.TrainingCurve;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -25,9 +26,14 @@ public final class NeuralOdeTrainer {
   private static final double BETA2 = 0.999;
   private static final double EPS = 1e-8;
 
-  /** The fitted network and how training went (MSE in label units). */
+  /**
+   * The fitted network and how training went (MSE in label units).
+   *
+   * @param curve the training MSE of every iteration (full batch, before its update) and the validation MSE of the
+   *     evaluated iterations, in label units
+   */
   public record Result(LatentOdeNet net, int iterations, int bestIteration, double trainMse, double validationMse,
-      int lastGraphSteps, int graphsBuilt, double seconds) {
+      int lastGraphSteps, int graphsBuilt, double seconds, TrainingCurve curve) {
     public String describe() {
       return net.settings().describe() + ", " + net.size() + " parameters, " + iterations + " iterations"
           + (Double.isNaN(validationMse) ? "" : " (best at " + bestIteration + ", validation RMSE "
@@ -85,6 +91,8 @@ public final class NeuralOdeTrainer {
     int it = 0;
     int lastSteps = s.steps();
     double loss = Double.NaN;
+    List<Double> trainCurve = new ArrayList<>();
+    List<Double> valCurve = new ArrayList<>();
     while (it < s.iterations()) {
       it++;
       if (adaptive) {
@@ -101,10 +109,13 @@ public final class NeuralOdeTrainer {
         throw new IllegalStateException("neural-ode: the training loss is " + loss + " at iteration " + it
             + "; lower model.neural-ode.learning-rate (" + s.learningRate() + ") or clip-norm");
       }
+      trainCurve.add(loss * sd * sd); // the graph's loss is the MSE of standardised labels
+      valCurve.add(Double.NaN);
       adam(w, lg.gradient(), m, v, it, s);
       graph.setParams(w);
       if (validate && (it % s.evalEvery() == 0 || it == s.iterations())) {
         double val = mse(net.withParams(w).predict(xVal), yVal);
+        valCurve.set(it - 1, val);
         if (val < bestVal) {
           bestVal = val;
           bestIt = it;
@@ -118,8 +129,10 @@ public final class NeuralOdeTrainer {
     Map<String, double[]> chosen = best != null ? best : w;
     LatentOdeNet fitted = net.withParams(chosen);
     double trainMse = mse(fitted.predict(x), y);
-    return new Result(fitted, it, best != null ? bestIt : it, trainMse, validate ? bestVal : Double.NaN, lastSteps,
-        adaptive ? graphs.size() : 1, (System.nanoTime() - start) / 1e9);
+    int kept = best != null ? bestIt : it;
+    return new Result(fitted, it, kept, trainMse, validate ? bestVal : Double.NaN, lastSteps,
+        adaptive ? graphs.size() : 1, (System.nanoTime() - start) / 1e9,
+        TrainingCurve.of("mse (label units; train before the iteration's update)", trainCurve, valCurve, kept));
   }
 
   /**

@@ -44,6 +44,24 @@ public final class Attention {
     return out;
   }
 
+  /**
+   * The attention each key step received: {@code r[k]} = mean over heads h and valid query steps q &lt; length of
+   * {@code w[h][q][k]}. Sums to 1 over the valid steps when each valid row of {@code w} does; padded steps get 0.
+   *
+   * @param w {@code [heads][steps][steps]}, as from {@link #weights}
+   */
+  public static double[] received(double[][][] w, int length) {
+    int steps = w[0].length;
+    double[] r = new double[steps];
+    if (length <= 0) return r;
+    for (double[][] head : w) {
+      for (int q = 0; q < length; q++) for (int k = 0; k < steps; k++) r[k] += head[q][k];
+    }
+    double n = (double) w.length * length;
+    for (int k = 0; k < steps; k++) r[k] /= n;
+    return r;
+  }
+
   /** {@code w x} for the first {@code length} steps: {@code [rows of w][steps]}. */
   static double[][] project(double[][] w, double[][] x, int length) {
     double[][] out = new double[w.length][x[0].length];

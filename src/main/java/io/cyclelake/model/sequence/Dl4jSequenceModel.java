@@ -5,6 +5,7 @@ import io.cyclelake.errors.CycleLakeException;
 import io.cyclelake.errors.ErrorCode;
 import io.cyclelake.model.Nd4jThreads;
 import io.cyclelake.model.Serialized;
+import io.cyclelake.model.TrainingCurve;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -61,7 +62,7 @@ abstract class Dl4jSequenceModel implements SequenceModel {
         + (r.resumedAfterEpoch() > 0 ? "; resumed from the checkpoint of epoch " + r.resumedAfterEpoch() : "")
         + (r.checkpointProblem() != null ? "; an unusable checkpoint was ignored (" + r.checkpointProblem() + ")"
             : "");
-    return fitted(new Dl4jFitted(net, d, r.history()));
+    return fitted(new Dl4jFitted(net, d, r.history(), r.bestEpoch(), s.loss().name()));
   }
 
   /** The model's own kind of fitted network (e.g. one that also gives attention weights); by default as is. */
@@ -93,7 +94,7 @@ abstract class Dl4jSequenceModel implements SequenceModel {
     Saved s = Serialized.read(saved, Saved.class, name());
     try {
       MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(s.network), false);
-      return fitted(new Dl4jFitted(net, s.description, s.history));
+      return fitted(new Dl4jFitted(net, s.description, s.history, -1, null));
     } catch (IOException e) {
       throw new CycleLakeException(ErrorCode.INPUT_MALFORMED, "cannot read a saved " + name() + " network: " + e,
           null, e);
@@ -107,11 +108,24 @@ abstract class Dl4jSequenceModel implements SequenceModel {
     final MultiLayerNetwork net;
     private final String description;
     private final List<EpochStats> history;
+    private final int keptEpoch;
+    private final String lossName;
 
-    Dl4jFitted(MultiLayerNetwork net, String description, List<EpochStats> history) {
+    /**
+     * @param keptEpoch the epoch whose weights the network holds; -1 when not known (a loaded model)
+     * @param lossName the training loss ({@code sequence} settings' {@code loss}); null when not known
+     */
+    Dl4jFitted(MultiLayerNetwork net, String description, List<EpochStats> history, int keptEpoch, String lossName) {
       this.net = net;
       this.description = description;
       this.history = List.copyOf(history);
+      this.keptEpoch = keptEpoch;
+      this.lossName = lossName;
+    }
+
+    /** The same network and history (for subclasses that add views of the network). */
+    Dl4jFitted(Dl4jFitted f) {
+      this(f.net, f.description, f.history, f.keptEpoch, f.lossName);
     }
 
     @Override
@@ -207,6 +221,16 @@ abstract class Dl4jSequenceModel implements SequenceModel {
     @Override
     public List<EpochStats> history() {
       return history;
+    }
+
+    /** The history as a curve: the epoch's mean minibatch loss (train) and the loss after it (validation). */
+    @Override
+    public TrainingCurve curve() {
+      List<TrainingCurve.Point> p = new java.util.ArrayList<>(history.size());
+      for (EpochStats e : history) {
+        p.add(new TrainingCurve.Point(e.epoch(), e.trainLoss(), e.validationLoss(), e.epoch() == keptEpoch));
+      }
+      return new TrainingCurve((lossName == null ? "network loss" : lossName) + " (network's label scale)", p);
     }
   }
 }

@@ -64,7 +64,7 @@ public final class LstmAttentionModel extends Dl4jSequenceModel {
   /** A trained lstm-attention network; also gives the attention weights of its predictions ({@link #attention}). */
   public static final class Fitted extends Dl4jFitted {
     Fitted(Dl4jFitted f) {
-      super(f.net, f.describe(), f.history());
+      super(f);
     }
   }
 }

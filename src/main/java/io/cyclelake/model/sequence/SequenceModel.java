@@ -63,6 +63,11 @@ public interface SequenceModel {
 
     /** Training history, one entry per epoch run. */
     List<EpochStats> history();
+
+    /** The loss per epoch, for {@code training_curves}; {@link io.cyclelake.model.TrainingCurve#NONE} if unknown. */
+    default io.cyclelake.model.TrainingCurve curve() {
+      return io.cyclelake.model.TrainingCurve.NONE;
+    }
   }
 
   /**

@@ -20,6 +20,7 @@ import io.cyclelake.split.FoldSplitter;
 import io.cyclelake.sweep.SweepJob;
 import io.cyclelake.sweep.SweepJob.Spec;
 import io.cyclelake.sweep.TaskSpec;
+import io.cyclelake.sweep.TrainingCurves;
 import io.cyclelake.sweep.TrainingStage;
 import io.cyclelake.tracking.MlflowSettings;
 import io.cyclelake.tracking.MlflowTracker;
@@ -142,7 +143,8 @@ public final class SequenceSweepJob {
     Config ck = config.getConfig("cyclelake.sequence.checkpoint");
     Checkpoints.Settings checkpoints = Checkpoints.Settings.of(ck.getString("dir"), ck.getInt("every"),
         Lake.inside(lake.root(), runsDir), lake.spark().sparkContext().hadoopConfiguration());
-    SequenceTask.Settings taskSettings = new SequenceTask.Settings(task.name(), labelScaling, checkpoints);
+    SequenceTask.Settings taskSettings = new SequenceTask.Settings(task.name(), labelScaling, checkpoints,
+        config.getInt("cyclelake.sequence.attention-sample"));
     progress.step("training " + tasks.size() + " tasks (one per spec and fold) as one Spark job"
         + (checkpoints.enabled() ? ", checkpoints every " + checkpoints.every() + " epochs in " + checkpoints.dir()
             : ", no checkpoints"));
@@ -180,6 +182,8 @@ public final class SequenceSweepJob {
     List<Row> runRows = new ArrayList<>();
     List<Row> metricRows = new ArrayList<>();
     List<Row> predRows = new ArrayList<>();
+    List<Row> curveRows = new ArrayList<>();
+    List<Row> attentionRows = new ArrayList<>();
     List<PartMetrics> parts = new ArrayList<>();
     Map<String, List<TrackedRun.Artifact>> artifacts = new LinkedHashMap<>();
     for (SequenceTask.Result r : results) {
@@ -218,6 +222,13 @@ public final class SequenceSweepJob {
               metricRows, parts);
         }
       }
+      TrainingCurves.add(curveRows, t, sweepId, r.curve());
+      for (SequenceTask.AttentionRow a : r.attention()) {
+        int i = a.row();
+        attentionRows.add(RowFactory.create(t.runId(), sweepId, t.model(), t.foldName(), data.cell()[i],
+            data.cycle()[i], Fold.partName(fold.part()[i]), a.steps(), java.util.Arrays.stream(a.weight()).boxed()
+                .toList()));
+      }
       if (sw.getBoolean("save-models")) {
         byte[] saved = Serialized.bytes(new SavedRun(t.runId(), t.model(), settings.channels(),
             settings.mode().name().toLowerCase(), settings.maxLength(), r.scaler(), r.model(), r.history(), r.labels()));
@@ -229,6 +240,9 @@ public final class SequenceSweepJob {
     TrainingStage.record(lake, sweepId, tasks, placed);
     lake.append(spark.createDataFrame(predRows, Tables.PREDICTIONS_SCHEMA), Tables.PREDICTIONS);
     lake.append(spark.createDataFrame(metricRows, Tables.FOLD_METRICS_SCHEMA), Tables.FOLD_METRICS);
+    TrainingCurves.record(lake, sweepId, curveRows);
+    TrainingCurves.recordSweep(lake, Tables.ATTENTION_WEIGHTS, Tables.ATTENTION_WEIGHTS_SCHEMA, sweepId,
+        attentionRows);
     built.labels().record(lake, sweepId, now);
     lineage.recordSweep(lake, runsDir, sweepId, cellsByRun);
     // The runs rows go last: a run listed in `runs` has its predictions and metrics in place.
@@ -236,7 +250,8 @@ public final class SequenceSweepJob {
     progress.done(runRows.size() + " runs rows, " + metricRows.size() + " fold_metrics rows, " + predRows.size()
         + " predictions");
     if (mlflow.enabled()) {
-      MlflowTracker.log(mlflow, RunRecords.of(runRows, metricRows, config, seed, lake.root(), artifacts), progress);
+      MlflowTracker.log(mlflow, RunRecords.of(runRows, metricRows, curveRows, config, seed, lake.root(), artifacts),
+          progress);
     }
     return new Result(sweepId, tasks.size(), errors.size(), errors, parts, summarise(specs, parts, results),
         data.size(), built.skipped().size(), (System.nanoTime() - t0) / 1e9, task.name(), built.labels());

@@ -4,7 +4,10 @@ import com.typesafe.config.Config;
 import io.cyclelake.errors.CycleLakeException;
 import io.cyclelake.errors.ErrorCode;
 import io.cyclelake.model.TabularModel;
+import io.cyclelake.model.TrainingCurve;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.DMatrix;
@@ -38,9 +41,12 @@ public final class XGBoostTabular implements TabularModel {
     int rounds = p.getInt("num-round");
     int patience = p.getInt("early-stopping-rounds");
     try {
-      Booster b = boost(x, y, xVal, yVal, params, rounds, patience);
+      List<Double> trainRmse = new ArrayList<>();
+      List<Double> valRmse = new ArrayList<>();
+      Booster b = boost(x, y, xVal, yVal, params, rounds, patience, trainRmse, valRmse);
       int limit = treeLimit(b);
       Fit f = new Fit(b.toByteArray(), b, limit, x[0].length);
+      f.curve = TrainingCurve.of("rmse (label units)", trainRmse, valRmse, limit > 0 ? limit : trainRmse.size());
       f.trainShap = f.meanAbsShap(x);
       return f;
     } catch (XGBoostError e) {
@@ -58,16 +64,32 @@ public final class XGBoostTabular implements TabularModel {
    */
   static Booster boost(double[][] x, double[] y, double[][] xVal, double[] yVal, Map<String, Object> params,
       int rounds, int patience) throws XGBoostError {
+    return boost(x, y, xVal, yVal, params, rounds, patience, null, null);
+  }
+
+  /**
+   * {@link #boost(double[][], double[], double[][], double[], Map, int, int)} that also appends the {@code eval_metric}
+   * of every round on the training rows to {@code trainCurve} and, with validation rows, on them to {@code valCurve}
+   * (null = not recorded).
+   */
+  static Booster boost(double[][] x, double[] y, double[][] xVal, double[] yVal, Map<String, Object> params,
+      int rounds, int patience, List<Double> trainCurve, List<Double> valCurve) throws XGBoostError {
     DMatrix train = matrix(x, y);
-    boolean early = xVal != null && xVal.length > 0 && patience > 0;
-    DMatrix[] val = early ? new DMatrix[] {matrix(xVal, yVal)} : null;
+    boolean hasVal = xVal != null && xVal.length > 0;
+    boolean early = hasVal && patience > 0;
+    boolean curve = trainCurve != null;
+    DMatrix[] val = early || (curve && hasVal) ? new DMatrix[] {matrix(xVal, yVal)} : null;
     Booster b = XGBoost.train(train, params, 0, new HashMap<>(), null, null);
     int best = -1;
     double bestMetric = Double.POSITIVE_INFINITY;
     for (int it = 0; it < rounds; it++) {
       b.update(train, it);
+      if (curve) {
+        trainCurve.add(lastMetric(b.evalSet(new DMatrix[] {train}, new String[] {"train"}, it)));
+        if (val != null) valCurve.add(lastMetric(b.evalSet(val, new String[] {"validation"}, it)));
+      }
       if (!early) continue;
-      double metric = lastMetric(b.evalSet(val, new String[] {"validation"}, it));
+      double metric = curve ? valCurve.get(it) : lastMetric(b.evalSet(val, new String[] {"validation"}, it));
       if (metric < bestMetric) {
         bestMetric = metric;
         best = it;
@@ -123,6 +145,7 @@ public final class XGBoostTabular implements TabularModel {
     final int treeLimit;
     final int d;
     double[] trainShap;
+    TrainingCurve curve = TrainingCurve.NONE;
 
     Fit(byte[] bytes, Booster booster, int treeLimit, int d) {
       this.bytes = bytes;
@@ -187,6 +210,11 @@ public final class XGBoostTabular implements TabularModel {
         throw new IllegalStateException("SHAP importance is computed at fit time; a loaded model has none");
       }
       return trainShap.clone();
+    }
+
+    @Override
+    public TrainingCurve curve() {
+      return curve;
     }
 
     @Override

@@ -14,15 +14,18 @@ import java.util.List;
  *       coloured by each series' {@code colorValue} and the legend is a colour bar;
  *   <li>{@code scatter}: points [x, y] per series, optional {@code intervals} [x, lower, upper] drawn as error bars and
  *       an optional y = x {@code diagonal};
- *   <li>{@code bar}: one bar per category and series ({@code values}, aligned with {@code categories});
- *   <li>{@code boxplot}: one box per category ({@code boxes}: [min, q1, median, q3, max]).
+ *   <li>{@code bar}: one bar per category and series ({@code values}, aligned with {@code categories}), optional
+ *       {@code intervals} [category index, lower, upper] drawn as error bars;
+ *   <li>{@code boxplot}: one box per category ({@code boxes}: [min, q1, median, q3, max]);
+ *   <li>{@code heatmap}: one cell per {@code cells} [x index, y index, value], x labelled by {@code xCategories}, y
+ *       by {@code categories}, coloured by the value from {@code colorScale}'s min to max.
  * </ul>
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Chart(String id, String kind, String title, String xLabel, String yLabel, List<String> categories,
-    ColorScale colorScale, Boolean diagonal, Boolean horizontal, List<Series> series) {
+    ColorScale colorScale, Boolean diagonal, Boolean horizontal, List<Series> series, List<String> xCategories) {
 
-  public static final List<String> KINDS = List.of("line", "scatter", "bar", "boxplot");
+  public static final List<String> KINDS = List.of("line", "scatter", "bar", "boxplot", "heatmap");
 
   public Chart {
     if (!KINDS.contains(kind)) throw new IllegalArgumentException("chart kind '" + kind + "' is not one of " + KINDS);
@@ -35,15 +38,15 @@ public record Chart(String id, String kind, String title, String xLabel, String 
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Series(String name, List<double[]> points, List<double[]> intervals, Double colorValue,
-      List<Double> values, List<double[]> boxes) {
+      List<Double> values, List<double[]> boxes, List<double[]> cells) {
 
     /** Points [x, y]; pairs with a non-finite coordinate are not plotted. */
     public static Series points(String name, double[] x, double[] y) {
-      return new Series(name, finitePairs(x, y), null, null, null, null);
+      return new Series(name, finitePairs(x, y), null, null, null, null, null);
     }
 
     public static Series line(String name, double[] x, double[] y, double colorValue) {
-      return new Series(name, finitePairs(x, y), null, colorValue, null, null);
+      return new Series(name, finitePairs(x, y), null, colorValue, null, null, null);
     }
 
     /** Points with an interval [lower, upper] each; a point without a finite interval gets no error bar. */
@@ -54,21 +57,46 @@ public record Chart(String id, String kind, String title, String xLabel, String 
           iv.add(new double[] {x[i], lower[i], upper[i]});
         }
       }
-      return new Series(name, finitePairs(x, y), iv, null, null, null);
+      return new Series(name, finitePairs(x, y), iv, null, null, null, null);
     }
 
     public static Series bars(String name, List<Double> values) {
-      return new Series(name, null, null, null, List.copyOf(values), null);
+      return new Series(name, null, null, null, List.copyOf(values), null, null);
+    }
+
+    /**
+     * Bars with an error bar each, from {@code values[i] - errors[i]} to {@code values[i] + errors[i]}; a bar whose
+     * value or error is not finite gets no error bar.
+     */
+    public static Series barsWithErrors(String name, List<Double> values, List<Double> errors) {
+      if (values.size() != errors.size()) {
+        throw new IllegalArgumentException(values.size() + " bars, " + errors.size() + " errors");
+      }
+      List<double[]> iv = new ArrayList<>();
+      for (int i = 0; i < values.size(); i++) {
+        Double v = values.get(i);
+        Double e = errors.get(i);
+        if (v != null && e != null && Double.isFinite(v) && Double.isFinite(e)) iv.add(new double[] {i, v - e, v + e});
+      }
+      return new Series(name, null, iv, null, java.util.Collections.unmodifiableList(new ArrayList<>(values)), null,
+          null);
     }
 
     public static Series boxes(String name, List<double[]> boxes) {
-      return new Series(name, null, null, null, null, List.copyOf(boxes));
+      return new Series(name, null, null, null, null, List.copyOf(boxes), null);
     }
 
-    /** How many marks the series should draw: points, bars or boxes. */
+    /** Heat-map cells [x index, y index, value]; cells with a non-finite value are not drawn. */
+    public static Series cells(String name, List<double[]> cells) {
+      return new Series(name, null, null, null, null, null, cells.stream().filter(c -> Double.isFinite(c[2]))
+          .toList());
+    }
+
+    /** How many marks the series should draw: points, bars, boxes or cells. */
     public int size() {
       if (points != null) return points.size();
       if (values != null) return values.size();
+      if (cells != null) return cells.size();
       return boxes == null ? 0 : boxes.size();
     }
   }
@@ -83,28 +111,39 @@ public record Chart(String id, String kind, String title, String xLabel, String 
   }
 
   public static Chart line(String id, String title, String xLabel, String yLabel, List<Series> series) {
-    return new Chart(id, "line", title, xLabel, yLabel, null, null, null, null, series);
+    return new Chart(id, "line", title, xLabel, yLabel, null, null, null, null, series, null);
   }
 
   public static Chart coloredLines(String id, String title, String xLabel, String yLabel, ColorScale scale,
       List<Series> series) {
-    return new Chart(id, "line", title, xLabel, yLabel, null, scale, null, null, series);
+    return new Chart(id, "line", title, xLabel, yLabel, null, scale, null, null, series, null);
   }
 
   public static Chart scatter(String id, String title, String xLabel, String yLabel, boolean diagonal,
       List<Series> series) {
-    return new Chart(id, "scatter", title, xLabel, yLabel, null, null, diagonal ? Boolean.TRUE : null, null, series);
+    return new Chart(id, "scatter", title, xLabel, yLabel, null, null, diagonal ? Boolean.TRUE : null, null, series,
+        null);
   }
 
   public static Chart bar(String id, String title, String xLabel, String yLabel, List<String> categories,
       boolean horizontal, List<Series> series) {
     return new Chart(id, "bar", title, xLabel, yLabel, List.copyOf(categories), null, null,
-        horizontal ? Boolean.TRUE : null, series);
+        horizontal ? Boolean.TRUE : null, series, null);
   }
 
   public static Chart boxplot(String id, String title, String xLabel, String yLabel, List<String> categories,
       Series boxes) {
     return new Chart(id, "boxplot", title, xLabel, yLabel, List.copyOf(categories), null, null, null,
-        List.of(boxes));
+        List.of(boxes), null);
+  }
+
+  /**
+   * A heat map: {@code cells} [x index, y index, value] over {@code xCategories} × {@code yCategories}, coloured
+   * from {@code scale.min()} to {@code scale.max()}.
+   */
+  public static Chart heatmap(String id, String title, String xLabel, String yLabel, List<String> xCategories,
+      List<String> yCategories, ColorScale scale, Series cells) {
+    return new Chart(id, "heatmap", title, xLabel, yLabel, List.copyOf(yCategories), scale, null, null,
+        List.of(cells), List.copyOf(xCategories));
   }
 }

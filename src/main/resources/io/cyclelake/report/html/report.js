@@ -60,6 +60,28 @@
     return o;
   }
 
+  /* Error bars of series s: a custom series over s.intervals [x, lower, upper] (x a category index on bar charts). */
+  function errorBars(s, color, horizontal, w, opacity, what) {
+    return { type: 'custom', name: s.name, data: s.intervals, progressive: 0, z: 3,
+      itemStyle: { color: color },
+      renderItem: function (params, api) {
+        var lo = horizontal ? api.coord([api.value(1), api.value(0)]) : api.coord([api.value(0), api.value(1)]);
+        var hi = horizontal ? api.coord([api.value(2), api.value(0)]) : api.coord([api.value(0), api.value(2)]);
+        var style = { stroke: api.visual('color'), lineWidth: 1, opacity: opacity };
+        var cap = function (p) {
+          return horizontal ? { x1: p[0], y1: p[1] - w, x2: p[0], y2: p[1] + w }
+            : { x1: p[0] - w, y1: p[1], x2: p[0] + w, y2: p[1] };
+        };
+        return { type: 'group', children: [
+          { type: 'line', shape: { x1: lo[0], y1: lo[1], x2: hi[0], y2: hi[1] }, style: style },
+          { type: 'line', shape: cap(lo), style: style },
+          { type: 'line', shape: cap(hi), style: style }] };
+      },
+      encode: horizontal ? { y: 0, x: [1, 2] } : { x: 0, y: [1, 2] },
+      tooltip: { formatter: function (p) { return s.name + ' ' + what + '<br>[' + fmt(p.value[1]) + ', '
+        + fmt(p.value[2]) + ']'; } } };
+  }
+
   var builders = {
     line: function (spec) {
       var o = zoom(base(spec, !spec.colorScale && spec.series.length > 1));
@@ -99,21 +121,9 @@
           tooltip: { formatter: function (p) { return s.name + '<br>' + spec.xLabel + ': ' + fmt(p.value[0]) + '<br>'
             + spec.yLabel + ': ' + fmt(p.value[1]); } } });
         if (s.intervals && s.intervals.length) {
-          o.series.push({ type: 'custom', name: s.name, data: s.intervals, progressive: 0, z: 1,
-            itemStyle: { color: color },
-            renderItem: function (params, api) {
-              var lo = api.coord([api.value(0), api.value(1)]);
-              var hi = api.coord([api.value(0), api.value(2)]);
-              var w = 3;
-              var style = { stroke: api.visual('color'), lineWidth: 1, opacity: 0.6 };
-              return { type: 'group', children: [
-                { type: 'line', shape: { x1: lo[0], y1: lo[1], x2: hi[0], y2: hi[1] }, style: style },
-                { type: 'line', shape: { x1: lo[0] - w, y1: lo[1], x2: lo[0] + w, y2: lo[1] }, style: style },
-                { type: 'line', shape: { x1: hi[0] - w, y1: hi[1], x2: hi[0] + w, y2: hi[1] }, style: style }] };
-            },
-            encode: { x: 0, y: [1, 2] },
-            tooltip: { formatter: function (p) { return s.name + ' interval<br>[' + fmt(p.value[1]) + ', '
-              + fmt(p.value[2]) + ']'; } } });
+          var bars = errorBars(s, color, false, 3, 0.6, 'interval');
+          bars.z = 1; // under the points
+          o.series.push(bars);
         }
       });
       if (spec.diagonal) {
@@ -138,8 +148,30 @@
       } else {
         o.xAxis = cat; o.yAxis = val;
       }
+      o.series = [];
+      spec.series.forEach(function (s, i) {
+        o.series.push({ type: 'bar', name: s.name, data: s.values, progressive: 0,
+          itemStyle: { color: PALETTE[i % PALETTE.length] } });
+        if (s.intervals && s.intervals.length) {
+          o.series.push(errorBars(s, '#333', !!spec.horizontal, 6, 0.9, '± sd'));
+        }
+      });
+      return o;
+    },
+    heatmap: function (spec) {
+      var o = base(spec, false);
+      o.grid.right = 110;
+      o.grid.left = 160;
+      o.xAxis = { type: 'category', data: spec.xCategories, name: spec.xLabel, nameLocation: 'middle', nameGap: 30,
+        splitArea: { show: true } };
+      o.yAxis = { type: 'category', data: spec.categories, name: spec.yLabel, nameLocation: 'end',
+        splitArea: { show: true } };
+      o.visualMap = { type: 'continuous', min: spec.colorScale.min, max: spec.colorScale.max, dimension: 2,
+        calculable: true, right: 10, top: 'middle', text: [spec.colorScale.label, ''], inRange: { color: VIRIDIS } };
       o.series = spec.series.map(function (s) {
-        return { type: 'bar', name: s.name, data: s.values, progressive: 0 };
+        return { type: 'heatmap', name: s.name, data: s.cells, progressive: 0,
+          tooltip: { formatter: function (p) { return spec.categories[p.value[1]] + '<br>' + spec.xLabel + ' '
+            + spec.xCategories[p.value[0]] + ': ' + fmt(p.value[2]); } } };
       });
       return o;
     },
@@ -172,7 +204,8 @@
     return n;
   }
   function expected(spec, s) {
-    return s.points ? s.points.length : s.values ? s.values.length : s.boxes ? s.boxes.length : 0;
+    return s.points ? s.points.length : s.values ? s.values.length : s.boxes ? s.boxes.length
+      : s.cells ? s.cells.length : 0;
   }
 
   function draw(el) {

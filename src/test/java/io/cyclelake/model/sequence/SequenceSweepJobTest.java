@@ -190,6 +190,15 @@ public class SequenceSweepJobTest {
       assertTrue(x.isNullAt(x.fieldIndex("gpu_address")) && x.isNullAt(x.fieldIndex("nd4j_device")), x.toString());
       assertTrue(!((java.sql.Timestamp) x.getAs("finished_at")).before(x.getAs("started_at")), x.toString());
     }
+    // the loss per epoch of every ok run (2 epochs each), none for the failed spec
+    List<Row> curves = lake.read(Tables.TRAINING_CURVES, "test").where("sweep_id = '" + r.sweepId() + "'")
+        .orderBy("run_id", "epoch").collectAsList();
+    assertEquals(3 * 2, curves.size());
+    for (Row x : curves) {
+      assertTrue(x.<String>getAs("run_id").startsWith(r.sweepId() + "-s0-"), x.toString());
+      assertTrue(!x.isNullAt(x.fieldIndex("val_loss")) && Double.isFinite(x.<Double>getAs("train_loss")), x.toString());
+      assertEquals(x.<Integer>getAs("epoch") == 2, x.<Boolean>getAs("kept"), "no early stopping: epoch 2 kept");
+    }
     SequenceSweepJob.SpecSummary s0 = r.specs().get(0);
     assertEquals(3, s0.folds());
     assertEquals(0, s0.failed());
