@@ -224,8 +224,9 @@ final class TelemetryCommand implements Runnable {
     static io.cyclelake.predict.telemetry.DeratingEvaluation.Outcome run(Common common, String run,
         Progress progress, PrintStream out) {
       Config c = common.config();
-      var model = loadModel(common, common.openLake(), run);
-      var loaded = model.load();
+      var lake = common.openLake();
+      var model = loadModel(common, lake, run);
+      var loaded = model.load(lake);
       var derating = derating(c, model);
       Config g = c.getConfig("cyclelake.telemetry.generate");
       Config d = c.getConfig("cyclelake.telemetry.derating");
