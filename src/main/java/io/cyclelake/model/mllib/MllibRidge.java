@@ -7,9 +7,9 @@ import org.apache.spark.ml.regression.LinearRegressionModel;
 /**
  * Spark MLlib's {@link LinearRegression} with an L2 penalty only ({@code mllib-ridge}: elasticNetParam 0), fitted as a
  * Spark job over the training rows (normal equations, MLlib's {@code solver = normal}). Inputs are already
- * standardised, so MLlib's standardisation of the features is off; MLlib still scales the label by its standard
- * deviation σ_y (the population one), so the fit minimises ||y − b − Xβ||² + (n·reg-param/σ_y)·||β||², the plain-Java {@code ridge} with
- * alpha = n·reg-param/σ_y (checked by {@code SparkMlModelsTest}). Settings {@code cyclelake.model.mllib-ridge}; the
+ * standardised, so MLlib's standardisation of the features is off; MLlib still scales the label by its (population)
+ * standard deviation σ_y, so the fit minimises ||y − b − Xβ||² + (n·reg-param/σ_y)·||β||², the plain-Java
+ * {@code ridge} with alpha = n·reg-param/σ_y (checked by {@code SparkMlModelsTest}). Settings {@code cyclelake.model.mllib-ridge}; the
  * validation rows are not used.
  */
 public final class MllibRidge extends MllibEstimator {
