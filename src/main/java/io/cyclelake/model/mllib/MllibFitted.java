@@ -1,9 +1,6 @@
 package io.cyclelake.model.mllib;
 
-import io.cyclelake.errors.CycleLakeException;
-import io.cyclelake.errors.ErrorCode;
 import io.cyclelake.model.SparkTabularModel;
-import java.io.IOException;
 import java.io.Serializable;
 import java.util.Locale;
 import org.apache.spark.ml.PredictionModel;
@@ -42,12 +39,7 @@ public record MllibFitted(String model, PredictionModel<Vector, ?> fitted) imple
 
   @Override
   public void saveTo(String path) {
-    try {
-      ((MLWritable) fitted).write().overwrite().save(path);
-    } catch (IOException e) {
-      throw new CycleLakeException(ErrorCode.JOB_FAILED, "cannot save the " + model + " model at " + path + ": "
-          + e.getMessage(), null, e);
-    }
+    MllibFrames.save(model, (MLWritable) fitted, path);
   }
 
   @Override

@@ -88,6 +88,19 @@ public final class MllibFrames {
         org.apache.spark.sql.functions.col(LABEL).equalTo(1.0), positiveWeight).otherwise(1.0));
   }
 
+  /**
+   * Writes a fitted Spark ML model at {@code path} (a Hadoop path) with its own writer, replacing what is there; a
+   * failure is a JOB_FAILED naming the model and the path.
+   */
+  public static void save(String model, org.apache.spark.ml.util.MLWritable fitted, String path) {
+    try {
+      fitted.write().overwrite().save(path);
+    } catch (java.io.IOException e) {
+      throw new CycleLakeException(ErrorCode.JOB_FAILED, "cannot save the " + model + " model at " + path + ": "
+          + e.getMessage(), null, e);
+    }
+  }
+
   /** Runs the setters of an estimator; MLlib's rejection of a value becomes a CONFIG_INVALID naming the model. */
   public static void settings(String model, Runnable setters) {
     try {

@@ -1,10 +1,7 @@
 package io.cyclelake.model.mllib;
 
 import com.typesafe.config.Config;
-import io.cyclelake.errors.CycleLakeException;
-import io.cyclelake.errors.ErrorCode;
 import io.cyclelake.model.SparkTabularClassifier;
-import java.io.IOException;
 import java.util.Locale;
 import org.apache.spark.ml.classification.LogisticRegression;
 import org.apache.spark.ml.classification.LogisticRegressionModel;
@@ -61,12 +58,7 @@ public final class MllibLogistic implements SparkTabularClassifier {
 
     @Override
     public void saveTo(String path) {
-      try {
-        m.write().overwrite().save(path);
-      } catch (IOException e) {
-        throw new CycleLakeException(ErrorCode.JOB_FAILED, "cannot save the " + NAME + " model at " + path + ": "
-            + e.getMessage(), null, e);
-      }
+      MllibFrames.save(NAME, m, path);
     }
 
     @Override

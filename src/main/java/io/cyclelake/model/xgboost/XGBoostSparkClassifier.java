@@ -1,11 +1,8 @@
 package io.cyclelake.model.xgboost;
 
 import com.typesafe.config.Config;
-import io.cyclelake.errors.CycleLakeException;
-import io.cyclelake.errors.ErrorCode;
 import io.cyclelake.model.SparkTabularClassifier;
 import io.cyclelake.model.mllib.MllibFrames;
-import java.io.IOException;
 import ml.dmlc.xgboost4j.scala.spark.XGBoostClassificationModel;
 
 /**
@@ -55,12 +52,7 @@ public final class XGBoostSparkClassifier implements SparkTabularClassifier {
 
     @Override
     public void saveTo(String path) {
-      try {
-        m.write().overwrite().save(path);
-      } catch (IOException e) {
-        throw new CycleLakeException(ErrorCode.JOB_FAILED, "cannot save the " + NAME + " model at " + path + ": "
-            + e.getMessage(), null, e);
-      }
+      MllibFrames.save(NAME, m, path);
     }
 
     @Override

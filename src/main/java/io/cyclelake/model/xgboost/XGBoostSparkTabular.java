@@ -5,7 +5,6 @@ import io.cyclelake.errors.CycleLakeException;
 import io.cyclelake.errors.ErrorCode;
 import io.cyclelake.model.SparkTabularModel;
 import io.cyclelake.model.mllib.MllibFrames;
-import java.io.IOException;
 import ml.dmlc.xgboost4j.java.XGBoostError;
 import ml.dmlc.xgboost4j.scala.spark.XGBoostRegressionModel;
 import ml.dmlc.xgboost4j.scala.spark.XGBoostRegressor;
@@ -65,12 +64,7 @@ public final class XGBoostSparkTabular implements SparkTabularModel {
 
     @Override
     public void saveTo(String path) {
-      try {
-        m.write().overwrite().save(path);
-      } catch (IOException e) {
-        throw new CycleLakeException(ErrorCode.JOB_FAILED, "cannot save the " + NAME + " model at " + path + ": "
-            + e.getMessage(), null, e);
-      }
+      MllibFrames.save(NAME, m, path);
     }
 
     @Override
