@@ -125,7 +125,7 @@ final class PredictCommand extends LakeCommand {
     Config c = common.config();
     Lake lake = common.openLake();
     OverheatModel model = TelemetryCommand.loadModel(common, lake, run);
-    OverheatModel.Loaded loaded = model.load();
+    OverheatModel.Loaded loaded = model.load(lake);
     TelemetryReader reader = TelemetryReaders.byName(source).configured(c.getConfig("cyclelake.ingest." + source));
     List<Row> rows = new ArrayList<>();
     Path csv = out != null ? out : Path.of(c.getString("cyclelake.report.dir"))

@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
     "Print the metrics of the latest runs or of a sweep, or write self-contained HTML reports:",
     "  --sweep ID         per-fold test metrics and mean ± sd per model (text)",
     "  --sweep ID --html  fold x spec metrics, best settings, bars with error bars, loss curves (HTML)",
-    "  --dataset          cells, capacity fade, ICA curves over life, quarantine, file manifest",
+    "  --dataset          cells, capacity fade, ICA curves over life, quarantine, file manifest; inverter",
+    "                     telemetry (qa tables, hottest temperature, gaps) when the lake holds it",
     "  --run ID|latest    metrics, predicted vs actual, residuals by cell and cycle, feature importance"})
 final class ReportCommand extends LakeCommand {
   @Option(names = "--runs", paramLabel = "N", description = "How many runs (default: cyclelake.report.latest-runs).")
@@ -112,8 +113,13 @@ final class ReportCommand extends LakeCommand {
     Config r = c.getConfig("cyclelake.report");
     String ica = cell != null ? cell : r.getString("ica-cell").isEmpty() ? null : r.getString("ica-cell");
     HtmlPage page = DatasetReport.build(lake, new DatasetReport.Options(ica, r.getString("ica-cycle-type"),
-        r.getInt("ica-max-curves"), r.getInt("quarantine-examples"), ConfigRender.hash(c, "cyclelake.features")));
-    for (String ds : io.cyclelake.report.card.DataSheet.datasets(lake)) {
+        r.getInt("ica-max-curves"), r.getInt("quarantine-examples"), ConfigRender.hash(c, "cyclelake.features"),
+        c.getStringList("cyclelake.telemetry.labels.temperature-channels"),
+        c.getDouble("cyclelake.telemetry.labels.threshold-c")));
+    // Data sheets describe battery datasets (table cycles); a lake of inverter telemetry only has none.
+    List<String> sheets = lake.exists(io.cyclelake.schema.Tables.CYCLES)
+        ? io.cyclelake.report.card.DataSheet.datasets(lake) : List.of();
+    for (String ds : sheets) {
       page.add(io.cyclelake.report.card.DataSheet.build(lake, DatasheetCommand.options(c, ds)));
     }
     return page.write(out != null ? out : Path.of(r.getString("dir"), "dataset.html"));

@@ -104,9 +104,14 @@ final class TelemetryCommand implements Runnable {
       progress.step("aggregating telemetry_raw to 1 Hz");
       TelemetryAggregateJob.Result r = TelemetryAggregateJob.run(common.openLake(),
           common.config().getInt("cyclelake.telemetry.aggregate.max-gap-s"));
+      String written = r.full() ? "all " + r.deviceDaysWritten() + " device-days aggregated"
+          : r.deviceDaysWritten() + r.deviceDaysDeleted() == 0 ? "nothing new: " + r.deviceDaysUnchanged()
+          + " device-days unchanged, no table was written"
+          : r.deviceDaysWritten() + " device-days aggregated again, " + r.deviceDaysDeleted() + " deleted, "
+          + r.deviceDaysUnchanged() + " unchanged";
       progress.done(String.format(Locale.ROOT, "telemetry_1hz: %d rows (%d gap rows) in %d segments; from %d raw "
-          + "rows, %d repeated samples counted once (%d of them with other values; the first file's kept)",
-          r.rows(), r.gapRows(), r.segments(), r.rawRows(), r.duplicates(), r.conflicts()));
+          + "rows; %s; %d repeated samples counted once in them (%d of them with other values; the first file's "
+          + "kept)", r.rows(), r.gapRows(), r.segments(), r.rawRows(), written, r.duplicates(), r.conflicts()));
       return r;
     }
   }
@@ -224,8 +229,9 @@ final class TelemetryCommand implements Runnable {
     static io.cyclelake.predict.telemetry.DeratingEvaluation.Outcome run(Common common, String run,
         Progress progress, PrintStream out) {
       Config c = common.config();
-      var model = loadModel(common, common.openLake(), run);
-      var loaded = model.load();
+      var lake = common.openLake();
+      var model = loadModel(common, lake, run);
+      var loaded = model.load(lake);
       var derating = derating(c, model);
       Config g = c.getConfig("cyclelake.telemetry.generate");
       Config d = c.getConfig("cyclelake.telemetry.derating");

@@ -27,21 +27,58 @@ import org.apache.spark.sql.Row;
 public final class DatasetReport {
   private DatasetReport() {}
 
-  /** What to draw. {@code icaCell} null = the first cell (by id) that has ICA curves of {@code icaCycleType}. */
+  /**
+   * What to draw. {@code icaCell} null = the first cell (by id) that has ICA curves of {@code icaCycleType}.
+   * {@code telemetryChannels} are the temperatures whose maximum is the hottest device temperature and
+   * {@code telemetryThresholdC} its label threshold ({@code cyclelake.telemetry.labels}).
+   */
   public record Options(String icaCell, String icaCycleType, int icaMaxCurves, int quarantineExamples,
-      String featureHash) {}
+      String featureHash, List<String> telemetryChannels, double telemetryThresholdC) {
 
+    /** Telemetry settings from {@code reference.conf}'s {@code cyclelake.telemetry.labels}. */
+    public Options(String icaCell, String icaCycleType, int icaMaxCurves, int quarantineExamples,
+        String featureHash) {
+      this(icaCell, icaCycleType, icaMaxCurves, quarantineExamples, featureHash,
+          com.typesafe.config.ConfigFactory.defaultReference()
+              .getStringList("cyclelake.telemetry.labels.temperature-channels"),
+          com.typesafe.config.ConfigFactory.defaultReference().getDouble("cyclelake.telemetry.labels.threshold-c"));
+    }
+  }
+
+  /**
+   * The report of a lake with battery cycles, inverter telemetry or both: the battery sections need {@code cycles},
+   * the telemetry section {@code telemetry_raw}; a lake with neither is an error.
+   */
   public static HtmlPage build(Lake lake, Options o) {
     HtmlPage page = new HtmlPage("CycleLake dataset report").fact("lake", lake.root())
         .fact("generated", java.time.Instant.now().toString());
-    Dataset<Row> cycles = lake.read(Tables.CYCLES, "ingest");
-    page.add(cells(cycles));
-    page.add(fade(cycles));
-    page.add(ica(lake, o));
+    boolean telemetry = lake.exists(Tables.TELEMETRY_RAW);
+    if (lake.exists(Tables.CYCLES) || !telemetry) {
+      Dataset<Row> cycles = lake.read(Tables.CYCLES, "ingest");
+      page.add(cells(cycles));
+      page.add(fade(cycles));
+      page.add(ica(lake, o));
+    }
     page.add(quarantine(lake.readOrEmpty(Tables.QUARANTINE, Tables.QUARANTINE_SCHEMA), o.quarantineExamples()));
     page.add(files(lake.readOrEmpty(Tables.FILES, Tables.FILES_SCHEMA)));
-    if (lake.exists(Tables.TELEMETRY_RAW)) page.add(TelemetryQa.of(lake).section());
+    if (telemetry) page.add(telemetry(lake, o));
     return page;
+  }
+
+  /** The {@code telemetry qa} tables with their charts ({@link TelemetryCharts}). */
+  static Section telemetry(Lake lake, Options o) {
+    TelemetryQa qa = TelemetryQa.of(lake);
+    Section s = qa.section();
+    TelemetryCharts.Hottest h = TelemetryCharts.hottest(lake, o.telemetryChannels());
+    if (h == null) {
+      s.text("No temperature chart: telemetry_1hz is missing or has no values; run `cyclelake telemetry aggregate`.");
+    } else {
+      s.text("Hottest device temperature (maximum of " + String.join(", ", o.telemetryChannels()) + " per second, "
+          + "from telemetry_1hz), downsampled to its maximum per " + h.bucketS() / 60 + " min, against the label "
+          + "threshold of " + o.telemetryThresholdC() + " °C. Buckets without any sample are not drawn (see the gap "
+          + "seconds below).").chart(TelemetryCharts.hottestChart(h, o.telemetryThresholdC()));
+    }
+    return s.chart(TelemetryCharts.gapChart(qa)).chart(TelemetryCharts.missingChart(qa));
   }
 
   static Section cells(Dataset<Row> cycles) {

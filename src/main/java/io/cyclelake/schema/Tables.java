@@ -458,6 +458,20 @@ public final class Tables {
   public static final String TELEMETRY_LABELS = "telemetry_labels";
   public static final String TELEMETRY_RUNS = "telemetry_runs";
   public static final String TELEMETRY_PREDICTIONS = "telemetry_predictions";
+  /** What {@code telemetry aggregate} last read from telemetry_raw, per device-day (incremental aggregation). */
+  public static final String TELEMETRY_1HZ_INPUTS = "telemetry_1hz_inputs";
+
+  /**
+   * One row per device-day of an input table as it was when an output was last written from it: a change of the rows,
+   * their fingerprint or the settings marks the device-day for recomputation.
+   */
+  public static final StructType DEVICE_DAY_INPUTS_SCHEMA = new StructType(new StructField[] {
+      f("device_id", StringType, false, "inverter identifier"),
+      f("day", DataTypes.DateType, false, "UTC day"),
+      f("input_rows", LongType, false, "rows of the input table in the device-day"),
+      f("input_hash", DataTypes.createDecimalType(38, 0), false, "sum over those rows of xxhash64 of all columns"),
+      f("settings", StringType, false, "the settings the output was computed with, e.g. max-gap-s=60"),
+      f("written_at", TimestampType, false, "when this state was recorded")});
 
   /**
    * The canonical telemetry channels, in this order everywhere (raw table, 1 Hz table, kernels' channel index).
@@ -573,7 +587,7 @@ public final class Tables {
       f("run_id", StringType, false, "run identifier (model files under <lake>/<runs-dir>/<run_id>/)"),
       f("created_at", TimestampType, false, "when the run finished"),
       f("task", StringType, false, "overheat (classifier) | delta_t (30 s temperature change regressor)"),
-      f("role", StringType, false, "model (used by predict) | baseline"),
+      f("role", StringType, false, "model (used by predict) | baseline | compare (telemetry.train.compare-*)"),
       f("model", StringType, false, "plug-in name"),
       f("part", StringType, false, "train | validation | test"),
       f("t_from", TimestampType, true, "first second of the part"),

@@ -44,8 +44,8 @@ public class TabularModelsTest {
   @Test
   void everyModelIsFoundByName() {
     assertEquals(Set.of("dummy", "linear", "ridge", "elasticnet", "random-forest", "gbt", "xgboost", "neural-ode",
-        "mlp", "mllib-random-forest", "mllib-gbt"), MODELS.names());
-    assertEquals(Set.of("mllib-random-forest", "mllib-gbt"), MODELS.names().stream()
+        "mlp", "mllib-random-forest", "mllib-gbt", "mllib-ridge", "xgboost-spark"), MODELS.names());
+    assertEquals(Set.of("mllib-random-forest", "mllib-gbt", "mllib-ridge", "xgboost-spark"), MODELS.names().stream()
         .filter(n -> MODELS.get(n).fitsWithSpark()).collect(java.util.stream.Collectors.toSet()));
   }
 
@@ -145,6 +145,7 @@ public class TabularModelsTest {
         // MLlib: a few small trees (fits and directories are tested in MllibModelsTest)
         case "mllib-random-forest" -> "num-trees = 3, max-depth = 3";
         case "mllib-gbt" -> "max-iter = 3";
+        case "xgboost-spark" -> "num-round = 5";
         default -> "";
       };
       if (m.fitsWithSpark()) io.cyclelake.testkit.TestSpark.get();

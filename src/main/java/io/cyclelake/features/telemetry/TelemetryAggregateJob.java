@@ -23,26 +23,45 @@ import org.apache.spark.util.LongAccumulator;
 /**
  * {@code telemetry_raw} → {@code telemetry_1hz}: the raw rows of each device and day are grouped in one Spark task,
  * ordered by time (then file and line, so the sample kept among repeats is deterministic), and handed to
- * {@link Resample1Hz}. The table is written whole, partitioned by device and day.
+ * {@link Resample1Hz}. Partitioned by device and day, and incremental by device-day ({@link DeviceDays}): only the
+ * device-days whose raw rows changed since the last run (or whose max-gap setting differs) are aggregated again and
+ * replace their partitions in one Delta transaction ({@code replaceWhere}); device-days gone from telemetry_raw are
+ * deleted in the same transaction; with nothing changed nothing is written. The first run writes the table whole.
  */
 public final class TelemetryAggregateJob {
   private TelemetryAggregateJob() {}
 
-  /** Rows written, gap rows among them, segments, repeated samples dropped and repeats with other values. */
-  public record Result(long rows, long gapRows, long segments, long rawRows, long duplicates, long conflicts) {}
+  /**
+   * Rows of the table, gap rows among them, segments, raw rows; repeated samples dropped and repeats with other values
+   * among the raw rows aggregated by this run; device-days aggregated (all of them on a full run), deleted and left
+   * as they were.
+   */
+  public record Result(long rows, long gapRows, long segments, long rawRows, long duplicates, long conflicts,
+      boolean full, int deviceDaysWritten, int deviceDaysDeleted, int deviceDaysUnchanged) {}
 
   public static Result run(Lake lake, int maxGapS) {
     Dataset<Row> raw = lake.read(Tables.TELEMETRY_RAW, "ingest --source inverter");
+    DeviceDays.Plan plan = DeviceDays.plan(lake, raw, Tables.TELEMETRY_1HZ, Tables.TELEMETRY_1HZ_INPUTS,
+        "max-gap-s=" + maxGapS);
     LongAccumulator dup = lake.spark().sparkContext().longAccumulator("duplicates");
     LongAccumulator conf = lake.spark().sparkContext().longAccumulator("conflicts");
-    Dataset<Row> out = aggregate(raw, maxGapS, dup, conf);
-    out.write().format("delta").mode("overwrite").option("overwriteSchema", "true").partitionBy("device_id", "day")
-        .save(lake.path(Tables.TELEMETRY_1HZ));
+    if (plan.full()) {
+      aggregate(raw, maxGapS, dup, conf).write().format("delta").mode("overwrite").option("overwriteSchema", "true")
+          .partitionBy("device_id", "day").save(lake.path(Tables.TELEMETRY_1HZ));
+    } else if (!plan.nothing()) {
+      Dataset<Row> changed = raw.where(DeviceDays.predicate(plan.changed()));
+      java.util.Set<DeviceDays.Key> replaced = new java.util.TreeSet<>(plan.changed());
+      replaced.addAll(plan.removed());
+      lake.replace(aggregate(changed, maxGapS, dup, conf), Tables.TELEMETRY_1HZ, DeviceDays.predicate(replaced),
+          "device_id", "day");
+    }
+    DeviceDays.commit(lake, plan, Tables.TELEMETRY_1HZ_INPUTS);
     Dataset<Row> t = lake.read(Tables.TELEMETRY_1HZ, "telemetry aggregate");
     long rows = t.count();
     long gaps = t.where(col("gap")).count();
     long segments = t.select("device_id", "day", "segment").distinct().count();
-    return new Result(rows, gaps, segments, raw.count(), dup.value(), conf.value());
+    return new Result(rows, gaps, segments, raw.count(), dup.value(), conf.value(), plan.full(),
+        plan.changed().size(), plan.removed().size(), plan.unchanged());
   }
 
   /** The 1 Hz rows of {@code raw} (a frame of {@code TELEMETRY_RAW_SCHEMA}). */

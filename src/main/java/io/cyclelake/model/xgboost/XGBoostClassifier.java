@@ -63,7 +63,8 @@ public final class XGBoostClassifier implements TabularClassifier {
     }
   }
 
-  private record Fit(Booster booster, int treeLimit) implements Fitted {
+  /** A booster of {@code binary:logistic} scoring arrays; {@code treeLimit} 0 = all trees. */
+  record Fit(Booster booster, int treeLimit) implements Fitted {
     @Override
     public double[] probability(double[][] x) {
       try {

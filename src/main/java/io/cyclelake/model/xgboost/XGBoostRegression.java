@@ -2,6 +2,7 @@ package io.cyclelake.model.xgboost;
 
 import com.typesafe.config.Config;
 import io.cyclelake.model.RegressionModel;
+import ml.dmlc.xgboost4j.scala.spark.XGBoostEstimator;
 import ml.dmlc.xgboost4j.scala.spark.XGBoostRegressionModel;
 import ml.dmlc.xgboost4j.scala.spark.XGBoostRegressor;
 import org.apache.spark.sql.Dataset;
@@ -14,6 +15,22 @@ public final class XGBoostRegression implements RegressionModel {
     return "xgboost";
   }
 
+  /**
+   * The settings XGBoost4J-Spark's regressor and classifier share ({@code num-round, max-depth, eta, subsample,
+   * min-child-weight, num-workers, verbosity}), NaN as missing, and the seed.
+   */
+  static void configure(XGBoostEstimator<?, ?> e, Config s, long seed) {
+    e.setNumRound(s.getInt("num-round"));
+    e.setMaxDepth(s.getInt("max-depth"));
+    e.setEta(s.getDouble("eta"));
+    e.setSubsample(s.getDouble("subsample"));
+    e.setMinChildWeight(s.getDouble("min-child-weight"));
+    e.setNumWorkers(s.getInt("num-workers"));
+    e.setSeed(seed);
+    e.setMissing(Float.NaN);
+    e.setVerbosity(s.getInt("verbosity"));
+  }
+
   @Override
   public Fitted fit(Dataset<Row> train, Config s, long seed) {
     XGBoostRegressor r = new XGBoostRegressor();
@@ -21,15 +38,7 @@ public final class XGBoostRegression implements RegressionModel {
     r.setLabelCol("label");
     r.setPredictionCol("prediction");
     r.setObjective("reg:squarederror");
-    r.setNumRound(s.getInt("num-round"));
-    r.setMaxDepth(s.getInt("max-depth"));
-    r.setEta(s.getDouble("eta"));
-    r.setSubsample(s.getDouble("subsample"));
-    r.setMinChildWeight(s.getDouble("min-child-weight"));
-    r.setNumWorkers(s.getInt("num-workers"));
-    r.setSeed(seed);
-    r.setMissing(Float.NaN);
-    r.setVerbosity(s.getInt("verbosity"));
+    configure(r, s, seed);
     XGBoostRegressionModel m = r.fit(train);
     return new Fitted() {
       @Override

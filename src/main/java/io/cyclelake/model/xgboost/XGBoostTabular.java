@@ -139,6 +139,16 @@ public final class XGBoostTabular implements TabularModel {
     }
   }
 
+  /**
+   * A fitted model around a booster trained elsewhere (XGBoost4J-Spark): predicts with all its trees; importance is
+   * the mean |SHAP| over {@code xTrain} (none when {@code xTrain} is null: a loaded model).
+   */
+  static Fitted fitted(Booster b, double[][] xTrain) throws XGBoostError {
+    Fit f = new Fit(b.toByteArray(), b, treeLimit(b), (int) b.getNumFeature());
+    if (xTrain != null) f.trainShap = f.meanAbsShap(xTrain);
+    return f;
+  }
+
   private static final class Fit implements Fitted {
     final byte[] bytes;
     final Booster booster;

@@ -11,6 +11,8 @@ import io.cyclelake.internal.Registry;
 import io.cyclelake.jobs.Progress;
 import io.cyclelake.lake.Lake;
 import io.cyclelake.model.Preprocessor;
+import io.cyclelake.model.SparkTabularClassifier;
+import io.cyclelake.model.SparkTabularModel;
 import io.cyclelake.model.TabularClassifier;
 import io.cyclelake.model.TabularClassifiers;
 import io.cyclelake.model.TabularModel;
@@ -36,7 +38,11 @@ import org.apache.spark.sql.RowFactory;
  * labels from looking into the next part; the embargo keeps the next part's windows (up to 300 s back) out of the
  * previous one. The preprocessor (mean imputation, standardisation) is fitted on training rows only; the alarm
  * threshold is chosen on validation (max F-beta); test metrics are computed once. Rows are collected on the driver: a
- * fleet's 1 Hz labels are tens of thousands of rows of about 30 doubles.
+ * fleet's 1 Hz labels are tens of thousands of rows of about 30 doubles. Models named in {@code compare-classifiers}
+ * and {@code compare-regressors} are fitted and evaluated on the same parts beside the model and its baseline. Models
+ * fitted by Spark (Spark MLlib, XGBoost4J-Spark: {@link SparkTabularClassifier}, {@link SparkTabularModel}) get the
+ * preprocessed training rows back as a DataFrame and fit as Spark jobs; the chosen model is saved as the library's
+ * model directory in the run's folder.
  */
 public final class OverheatTrainJob {
   private OverheatTrainJob() {}
@@ -102,9 +108,11 @@ public final class OverheatTrainJob {
     List<ModelResult> results = new ArrayList<>();
     Map<String, Object[]> chosen = new LinkedHashMap<>();
 
+    String runDir = config.getString("cyclelake.lake.runs-dir") + "/" + runId + "/";
     // Classifiers.
-    for (String role : List.of("model", "baseline")) {
-      String name = t.getString(role.equals("model") ? "classifier" : "baseline");
+    for (String[] spec : roles(t, "classifier", "baseline", "compare-classifiers")) {
+      String role = spec[0];
+      String name = spec[1];
       progress.step("fitting the " + name + " overheat classifier (" + role + ") on " + xTr.length + " rows, "
           + (long) sum(train.y()) + " positive");
       TabularClassifier c = TabularClassifiers.byName(name);
@@ -128,7 +136,14 @@ public final class OverheatTrainJob {
       results.add(new ModelResult("overheat", role, name, m.get("test"), lead, null));
       progress.done(f.describe() + String.format(java.util.Locale.ROOT, "; test PR AUC %.3f, ROC AUC %.3f",
           m.get("test").prAuc(), m.get("test").rocAuc()));
-      if (role.equals("model")) chosen.put("classifier", new Object[] {name, f.save(), thr});
+      if (role.equals("model")) {
+        String dir = null;
+        if (f instanceof SparkTabularClassifier.SparkFitted sf) {
+          dir = runDir + CLASSIFIER_DIR;
+          sf.saveTo(Lake.inside(lake.root(), dir));
+        }
+        chosen.put("classifier", new Object[] {name, dir == null ? f.save() : null, thr, dir});
+      }
     }
 
     // ΔT regressors on the rows that have a ΔT label.
@@ -139,8 +154,9 @@ public final class OverheatTrainJob {
     double[][] xVaR = pre.transform(vaR.x());
     double[][] xTeR = pre.transform(teR.x());
     Registry<TabularModel> reg = Registry.load(TabularModel.class, TabularModel::name, "model");
-    for (String role : List.of("model", "baseline")) {
-      String name = t.getString(role.equals("model") ? "regressor" : "regressor-baseline");
+    for (String[] spec : roles(t, "regressor", "regressor-baseline", "compare-regressors")) {
+      String role = spec[0];
+      String name = spec[1];
       progress.step("fitting the " + name + " delta_t_30s regressor (" + role + ") on " + xTrR.length + " rows");
       TabularModel.Fitted f = reg.get(name).fit(xTrR, trR.dt(), xVaR, vaR.dt(), config.getConfig("cyclelake.model."
           + name), seed);
@@ -155,7 +171,14 @@ public final class OverheatTrainJob {
       }
       results.add(new ModelResult("delta_t", role, name, null, null, m.get("test")));
       progress.done(f.describe() + String.format(java.util.Locale.ROOT, "; test MAE %.3f degC", m.get("test").mae()));
-      if (role.equals("model")) chosen.put("regressor", new Object[] {name, f.save()});
+      if (role.equals("model")) {
+        String dir = null;
+        if (f instanceof SparkTabularModel.SparkFitted sf) {
+          dir = runDir + REGRESSOR_DIR;
+          sf.saveTo(Lake.inside(lake.root(), dir));
+        }
+        chosen.put("regressor", new Object[] {name, dir == null ? f.save() : null, dir});
+      }
     }
     // Persistence (ΔT = 0) for scale.
     RegressionMetrics zero = RegressionMetrics.of(teR.dt(), new double[teR.dt().length]);
@@ -167,9 +190,8 @@ public final class OverheatTrainJob {
     Object[] r = chosen.get("regressor");
     OverheatModel bundle = new OverheatModel(runId, features, pre, (String) c[0], (byte[]) c[1], (double) c[2],
         (String) r[0], (byte[]) r[1], config.getStringList("cyclelake.telemetry.labels.temperature-channels"),
-        thresholdC, horizon);
-    String path = lake.writeBytes(config.getString("cyclelake.lake.runs-dir") + "/" + runId + "/" + OverheatModel.FILE,
-        bundle.bytes());
+        thresholdC, horizon, (String) c[3], (String) r[2]);
+    String path = lake.writeBytes(runDir + OverheatModel.FILE, bundle.bytes());
     // Part boundaries into every row.
     List<Row> withParts = new ArrayList<>();
     for (Row row : runRows) {
@@ -185,6 +207,22 @@ public final class OverheatTrainJob {
     lake.append(lake.spark().createDataFrame(withParts, Tables.TELEMETRY_RUNS_SCHEMA), Tables.TELEMETRY_RUNS);
     return new Result(runId, path, results, train.x().length, val.x().length, test.x().length,
         Instant.ofEpochSecond(t1), Instant.ofEpochSecond(t2));
+  }
+
+  /** Directories of models fitted by Spark in a run's folder, beside {@link OverheatModel#FILE}. */
+  static final String CLASSIFIER_DIR = "telemetry-overheat-classifier.sparkml";
+  static final String REGRESSOR_DIR = "telemetry-delta-t-regressor.sparkml";
+
+  /**
+   * (role, name) pairs: the model, its baseline, then each name of the {@code compare} list (role {@code compare}:
+   * fitted and evaluated beside them on the same split, not saved).
+   */
+  static List<String[]> roles(Config t, String model, String baseline, String compare) {
+    List<String[]> out = new ArrayList<>();
+    out.add(new String[] {"model", t.getString(model)});
+    out.add(new String[] {"baseline", t.getString(baseline)});
+    for (String n : t.getStringList(compare)) out.add(new String[] {"compare", n});
+    return out;
   }
 
   static Object nan(double v) {

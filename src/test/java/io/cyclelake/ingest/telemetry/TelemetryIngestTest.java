@@ -118,4 +118,54 @@ class TelemetryIngestTest {
     assertEquals(m.getDouble(0), h.getDouble(h.fieldIndex("igbt_temp_c")), 1e-9);
     assertEquals(m.getDouble(1), h.getDouble(h.fieldIndex("igbt_temp_max_c")), 1e-12);
   }
+
+  @Test
+  @Order(4)
+  void aggregationRecomputesOnlyTheDeviceDaysWhoseRawRowsChanged() throws Exception {
+    long v1hz = lake.version(Tables.TELEMETRY_1HZ);
+    long vState = lake.version(Tables.TELEMETRY_1HZ_INPUTS);
+    TelemetryAggregateJob.Result same = TelemetryAggregateJob.run(lake, 60);
+    assertEquals(0, same.deviceDaysWritten() + same.deviceDaysDeleted());
+    assertEquals(6, same.deviceDaysUnchanged(), "3 devices x 2 days");
+    assertEquals(v1hz, lake.version(Tables.TELEMETRY_1HZ), "nothing new: telemetry_1hz not written");
+    assertEquals(vState, lake.version(Tables.TELEMETRY_1HZ_INPUTS), "nothing new: its state not written");
+
+    // A log rewritten without its last row: one device-day of raw rows changes.
+    Path f = gen.files().get(2);
+    List<String> lines = Files.readAllLines(f);
+    Files.write(f, lines.subList(0, lines.size() - 1));
+    assertEquals(1, TelemetryIngestJob.run(lake, reader, data, false, Progress.quiet()).filesRead());
+    List<Row> touched = lake.read(Tables.TELEMETRY_RAW, "ingest").where(col("source_file").endsWith(
+        f.getFileName().toString())).select("device_id", "day").distinct().collectAsList();
+    assertEquals(1, touched.size(), "one file holds one device-day");
+    String device = touched.get(0).getString(0);
+    String day = touched.get(0).getDate(1).toString();
+    TelemetryAggregateJob.Result one = TelemetryAggregateJob.run(lake, 60);
+    assertEquals(1, one.deviceDaysWritten());
+    assertEquals(5, one.deviceDaysUnchanged());
+    assertEquals(v1hz + 1, lake.version(Tables.TELEMETRY_1HZ), "one transaction");
+    // The commit's file actions are all in that device-day's partition.
+    Path log = Path.of(lake.path(Tables.TELEMETRY_1HZ)).resolve("_delta_log")
+        .resolve(String.format("%020d.json", v1hz + 1));
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    int actions = 0;
+    for (String a : Files.readAllLines(log)) {
+      var node = json.readTree(a);
+      for (String kind : List.of("add", "remove")) {
+        if (!node.has(kind)) continue;
+        actions++;
+        var pv = node.get(kind).get("partitionValues");
+        assertEquals(device, pv.get("device_id").asText(), a);
+        assertEquals(day, pv.get("day").asText(), a);
+      }
+    }
+    assertTrue(actions >= 2, "the partition's old file removed and a new one added: " + actions);
+    // The table equals a full aggregation of the raw rows.
+    Dataset<Row> full = TelemetryAggregateJob.aggregate(lake.read(Tables.TELEMETRY_RAW, "ingest"), 60,
+        lake.spark().sparkContext().longAccumulator(), lake.spark().sparkContext().longAccumulator());
+    Dataset<Row> hz = lake.read(Tables.TELEMETRY_1HZ, "x").select(full.columns()[0], java.util.Arrays.copyOfRange(
+        full.columns(), 1, full.columns().length));
+    assertEquals(0, hz.exceptAll(full).count());
+    assertEquals(0, full.exceptAll(hz).count());
+  }
 }
