@@ -44,6 +44,11 @@ public final class CycleLifeTask implements LabelTask {
       "delta_q_kurtosis", "fade_slope_ah_per_cycle", "fade_intercept_ah", "first_capacity_ah");
 
   @Override
+  public String labelName() {
+    return "cycle life (discharges)";
+  }
+
+  @Override
   public String name() {
     return "cycle-life";
   }

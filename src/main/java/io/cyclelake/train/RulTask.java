@@ -53,6 +53,11 @@ public final class RulTask implements LabelTask {
       "soh_so_far", "capacity_drop_ah", "capacity_slope_ah_per_cycle", "capacity_mean_ah");
 
   @Override
+  public String labelName() {
+    return "RUL (discharges)";
+  }
+
+  @Override
   public String name() {
     return "rul";
   }
