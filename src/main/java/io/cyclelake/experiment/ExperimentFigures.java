@@ -58,7 +58,8 @@ public final class ExperimentFigures {
       String step = en.getKey();
       ExperimentReport.Spec spec = en.getValue();
       boolean rul = "rul".equals(tasks.get(spec.sweepId()));
-      String what = rul ? "RUL (discharges)" : "SOH (fraction)";
+      String what = io.cyclelake.train.LabelTask.registry().names().contains(tasks.get(spec.sweepId()))
+          ? io.cyclelake.train.LabelTask.registry().get(tasks.get(spec.sweepId())).labelName() : "label";
       List<Row> rows = preds.getOrDefault(prefix(spec), List.of());
       Map<String, List<Row>> byCell = new TreeMap<>();
       for (Row r : rows) byCell.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(r);

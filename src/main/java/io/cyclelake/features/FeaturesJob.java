@@ -39,12 +39,13 @@ public final class FeaturesJob {
 
   /** Settings of a features run; see {@code cyclelake.features} in reference.conf. */
   public record Settings(List<String> cycleTypes, IcaAnalysis.Settings ica, CellContext.Settings context,
-      EarlyLifeJob.Settings earlyLife) implements java.io.Serializable {
+      EarlyLifeJob.Settings earlyLife, double capacityCutoffV) implements java.io.Serializable {
     public static Settings of(com.typesafe.config.Config features) {
       return new Settings(features.getStringList("cycle-types"),
           IcaAnalysis.Settings.of(features.getConfig("ica"), features.getConfig("dva")),
           CellContext.Settings.of(features.getConfig("summary")),
-          EarlyLifeJob.Settings.of(features.getConfig("early-life")));
+          EarlyLifeJob.Settings.of(features.getConfig("early-life")),
+          features.getDouble("summary.capacity-cutoff-v"));
     }
   }
 
@@ -116,6 +117,7 @@ public final class FeaturesJob {
 
     progress.step("computing summary, ICA and DVA features of " + todo.size() + " cycles in parallel");
     IcaAnalysis.Settings ica = settings.ica();
+    double cutoffV = settings.capacityCutoffV();
     long inputVersion = lake.version(Tables.TIMESERIES);
     Dataset<Row> samples = lake.readVersion(Tables.TIMESERIES, inputVersion)
         .where(col("cycle_type").isin(cycleTypes.toArray())
@@ -126,7 +128,7 @@ public final class FeaturesJob {
         .repartition(col("cell_id"), col("cycle_index"))
         .sortWithinPartitions("cell_id", "cycle_index", "time_s", "sample_index");
     Dataset<Row> all = samples.mapPartitions(
-        (MapPartitionsFunction<Row, Row>) rows -> summarise(rows, ica), Encoders.row(COMBINED))
+        (MapPartitionsFunction<Row, Row>) rows -> summarise(rows, ica, cutoffV), Encoders.row(COMBINED))
         .withColumn(Tables.FEATURE_HASH, lit(configHash))
         .withColumn(Tables.INPUT_VERSION, lit(inputVersion))
         .persist(StorageLevel.MEMORY_AND_DISK());
@@ -149,7 +151,8 @@ public final class FeaturesJob {
           lit(inputVersion));
       // Not the rows of the cycles computed here: a features run at the same time may have written them meanwhile.
       if (lake.exists(Tables.FEATURES_SUMMARY)) {
-        perCycle = perCycle.unionByName(lake.read(Tables.FEATURES_SUMMARY, "features")
+        perCycle = perCycle.unionByName(withMissingColumns(lake.read(Tables.FEATURES_SUMMARY, "features"),
+                Tables.CYCLE_SUMMARY_SCHEMA)
             .where(col(Tables.FEATURE_HASH).equalTo(configHash).and(col("cell_id").isin(cells.toArray())))
             .join(todoKeys, Lake.CELL_CYCLE, "left_anti")
             .select(columns(Tables.CYCLE_SUMMARY_SCHEMA.add(Tables.INPUT_VERSION, "long"))));
@@ -195,13 +198,26 @@ public final class FeaturesJob {
         .execute();
   }
 
+  /**
+   * {@code rows} with a null column for each field of {@code schema} it lacks: the rows of a table written before the
+   * canonical schema gained that column (they belong to older settings, whose hash differs, so they are filtered out
+   * anyway; the column must exist for the query to be analysed).
+   */
+  private static Dataset<Row> withMissingColumns(Dataset<Row> rows, StructType schema) {
+    List<String> have = List.of(rows.columns());
+    for (StructField f : schema.fields()) {
+      if (!have.contains(f.name())) rows = rows.withColumn(f.name(), lit(null).cast(f.dataType()));
+    }
+    return rows;
+  }
+
   private static org.apache.spark.sql.Column[] columns(StructType schema) {
     return java.util.Arrays.stream(schema.fieldNames()).map(org.apache.spark.sql.functions::col)
         .toArray(org.apache.spark.sql.Column[]::new);
   }
 
   /** One feature row (summary, ICA, DVA, curve) per cycle of a sorted partition. */
-  static Iterator<Row> summarise(Iterator<Row> rows, IcaAnalysis.Settings ica) {
+  static Iterator<Row> summarise(Iterator<Row> rows, IcaAnalysis.Settings ica, double cutoffV) {
     return CycleStream.map(rows, (cell, cycle, type, t, v, i, temp, step, n) -> {
       CycleSummary s = CycleSummary.of(t, v, i, temp, step, n);
       IcaAnalysis.Result r = IcaAnalysis.analyse(t, v, i, n, type.equals("charge"), ica);
@@ -212,6 +228,7 @@ public final class FeaturesJob {
       out.add(nullIfNaN(s.temperatureMinC()));
       out.add(nullIfNaN(s.temperatureMaxC()));
       out.add(nullIfNaN(s.temperatureRiseC()));
+      out.add(type.equals("discharge") ? CycleSummary.chargeToCutoffAh(t, v, i, step, n, cutoffV) : null);
       out.add(r.samplesUsed());
       out.add(nullIfNaN(r.areaAh()));
       for (int k = 0; k < Tables.ICA_PEAKS; k++) {

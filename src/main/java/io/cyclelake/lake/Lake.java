@@ -67,7 +67,9 @@ public final class Lake {
     // replaceWhere even when the table does not exist yet: a writer that finds no table and overwrites without a
     // predicate would, if another writer created the table in between, delete that writer's rows. With the predicate,
     // the second creator fails with Delta's ProtocolChangedException instead (and the ingest retries).
-    DataFrameWriter<Row> w = rows.write().format("delta").mode("overwrite").option("replaceWhere", replaceWhere);
+    // mergeSchema: columns added to the canonical schema since the table was created are added to it, as in append.
+    DataFrameWriter<Row> w = rows.write().format("delta").mode("overwrite").option("replaceWhere", replaceWhere)
+        .option("mergeSchema", "true");
     if (partitionBy.length > 0) w = w.partitionBy(partitionBy);
     w.save(path(table));
   }

@@ -159,6 +159,9 @@ public final class Tables {
       f("temperature_min_c", DoubleType, true, "minimum cell temperature, degC"),
       f("temperature_max_c", DoubleType, true, "maximum cell temperature, degC"),
       f("temperature_rise_c", DoubleType, true, "maximum minus first cell temperature, degC"),
+      f("q_to_cutoff_ah", DoubleType, true, "discharge: integral of |current| dt from the start through the first "
+          + "sample below features.summary.capacity-cutoff-v (the whole discharge if none; NASA PCoE's Capacity "
+          + "rule), Ah; null for a charge"),
   });
 
   /** Features that need the cell's other operations (the second part of {@link #FEATURES_SUMMARY_SCHEMA}). */

@@ -397,7 +397,7 @@ public final class SweepJob {
   /**
    * The labelled rows of the cells, features cast to double (null → NaN), ordered by cell and cycle, with the
    * report of excluded discharges and censored cells. A cell of {@code cells} without labelled rows is an error
-   * unless the task censored it.
+   * unless the task censored it or left it out whole with a reason.
    */
   static Collected collect(InputTables inputs, Config config, LabelTask task, List<String> cells,
       List<String> features, String hash) {
@@ -424,6 +424,8 @@ public final class SweepJob {
       TreeSet<String> absent = new TreeSet<>(cells);
       rows.forEach(r -> absent.remove(r.getString(0)));
       absent.removeAll(report.censoredCells());
+      // cells the task left out whole, with a reason (cycle null), are reported, not an error
+      report.excluded().stream().filter(r -> r.isNullAt(1)).forEach(r -> absent.remove(r.getString(0)));
       if (!absent.isEmpty()) {
         throw new CycleLakeException(ErrorCode.NO_TRAINING_DATA, "sweep.cells " + absent + " have no labelled "
             + "discharge cycles in features_summary");

@@ -18,6 +18,9 @@ public interface LabelTask {
   /** Name in config and in {@code runs.task}. */
   String name();
 
+  /** The label with its unit, for axes and captions, e.g. "SOH (fraction)". */
+  String labelName();
+
   /** One paragraph for reports and model cards: what the label is, in which units, from which settings. */
   String description(Config config);
 

@@ -53,6 +53,11 @@ public final class RulTask implements LabelTask {
       "soh_so_far", "capacity_drop_ah", "capacity_slope_ah_per_cycle", "capacity_mean_ah");
 
   @Override
+  public String labelName() {
+    return "RUL (discharges)";
+  }
+
+  @Override
   public String name() {
     return "rul";
   }
@@ -116,31 +121,10 @@ public final class RulTask implements LabelTask {
     Settings s = Settings.of(config.getConfig("cyclelake.train.rul"));
     Dataset<Row> summary = inputs.read(Tables.FEATURES_SUMMARY, "features")
         .where(col(Tables.FEATURE_HASH).equalTo(featureHash));
-    Dataset<Row> rows = summary.where(col("cycle_type").equalTo("discharge"))
-        .withColumnRenamed("capacity_counter_ah", "capacity_ah")
-        .where(col("capacity_ah").geq(s.minCapacityAh));
-    if (!cells.isEmpty()) rows = rows.where(col("cell_id").isin(cells.toArray()));
     Dataset<Row> tooSmall = SohTask.unlabelledDischarges(inputs, cells, featureHash, s.minCapacityAh,
         "train.rul.min-capacity-ah");
-
-    rows = history(rows, s.initialCycles, s.historyWindow);
-    if (s.absolute) {
-      rows = rows.withColumn("eol_threshold_ah", lit(s.eolCapacityAh));
-    } else {
-      rows = TrainJob.withInitialMedian(rows, s.initialCycles)
-          .withColumn("eol_threshold_ah", col("reference_ah").multiply(s.eolFraction)).drop("reference_ah");
-    }
-    rows = withEndOfLife(rows, s.consecutive);
-
-    List<Censored> censored = new ArrayList<>();
-    for (Row r : rows.where(col("eol_discharge").isNull()).groupBy("cell_id")
-        .agg(count(lit(1)).as("n"), expr("max_by(capacity_ah, discharge_number)").as("last"),
-            min("capacity_ah").as("lowest"), max("eol_threshold_ah").as("threshold"))
-        .orderBy("cell_id").collectAsList()) {
-      censored.add(new Censored(r.getString(0), (int) r.getLong(1), r.getDouble(2), r.getDouble(3), r.getDouble(4),
-          "never " + (s.consecutive == 1 ? "" : s.consecutive + " discharges in a row ") + "below "
-              + fmt(r.getDouble(4)) + " Ah" + (s.absolute ? "" : " (" + fmt(s.eolFraction) + " x initial)")));
-    }
+    Dataset<Row> rows = endOfLife(summary, s, cells);
+    List<Censored> censored = censored(rows, s);
     Column after = col("discharge_number").gt(col("eol_discharge"));
     Dataset<Row> afterEol = s.excludeAfterEol
         ? rows.where(after).select(col("cell_id"), col("cycle_index"), col("capacity_ah"),
@@ -154,6 +138,40 @@ public final class RulTask implements LabelTask {
         .drop("eol_discharge", "eol_threshold_ah");
     return new Labels(TrainJob.withPrecedingCharge(inputs, summary, labelled, featureHash), tooSmall.union(afterEol),
         List.copyOf(censored));
+  }
+
+  /**
+   * The labelled-capacity discharges of {@code cells} (empty = all) of {@code summary} (features_summary at one
+   * settings hash), {@code capacity_counter_ah} renamed {@code capacity_ah}, with {@link #HISTORY_COLUMNS},
+   * {@code eol_threshold_ah} and {@code eol_discharge} (null for a cell that never reaches end of life).
+   */
+  static Dataset<Row> endOfLife(Dataset<Row> summary, Settings s, List<String> cells) {
+    Dataset<Row> rows = summary.where(col("cycle_type").equalTo("discharge"))
+        .withColumnRenamed("capacity_counter_ah", "capacity_ah")
+        .where(col("capacity_ah").geq(s.minCapacityAh));
+    if (!cells.isEmpty()) rows = rows.where(col("cell_id").isin(cells.toArray()));
+    rows = history(rows, s.initialCycles, s.historyWindow);
+    if (s.absolute) {
+      rows = rows.withColumn("eol_threshold_ah", lit(s.eolCapacityAh));
+    } else {
+      rows = TrainJob.withInitialMedian(rows, s.initialCycles)
+          .withColumn("eol_threshold_ah", col("reference_ah").multiply(s.eolFraction)).drop("reference_ah");
+    }
+    return withEndOfLife(rows, s.consecutive);
+  }
+
+  /** The cells of {@link #endOfLife} rows that never reach end of life, in cell order. */
+  static List<Censored> censored(Dataset<Row> rows, Settings s) {
+    List<Censored> censored = new ArrayList<>();
+    for (Row r : rows.where(col("eol_discharge").isNull()).groupBy("cell_id")
+        .agg(count(lit(1)).as("n"), expr("max_by(capacity_ah, discharge_number)").as("last"),
+            min("capacity_ah").as("lowest"), max("eol_threshold_ah").as("threshold"))
+        .orderBy("cell_id").collectAsList()) {
+      censored.add(new Censored(r.getString(0), (int) r.getLong(1), r.getDouble(2), r.getDouble(3), r.getDouble(4),
+          "never " + (s.consecutive == 1 ? "" : s.consecutive + " discharges in a row ") + "below "
+              + fmt(r.getDouble(4)) + " Ah" + (s.absolute ? "" : " (" + fmt(s.eolFraction) + " x initial)")));
+    }
+    return censored;
   }
 
   /**

@@ -18,6 +18,11 @@ import org.apache.spark.sql.Row;
  */
 public final class SohTask implements LabelTask {
   @Override
+  public String labelName() {
+    return "SOH (fraction)";
+  }
+
+  @Override
   public String name() {
     return "soh";
   }

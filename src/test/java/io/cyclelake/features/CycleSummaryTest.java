@@ -37,6 +37,29 @@ class CycleSummaryTest {
     assertEquals(6.0, s.temperatureRiseC(), 1e-9);
   }
 
+  /**
+   * NASA's Capacity rule: the trapezoid of |I| up to and including the first sample below the cutoff, not to the end.
+   * By hand: samples at 0, 10, 20, 30, 40 s with |I| 0, 2, 2, 2, 0.01 A and V 4.1, 3.5, 2.9, 2.6, 3.0 (the load
+   * switched off after the 2.6 V sample, the voltage relaxing). To 2.7 V (through t = 30 s): 10 + 20 + 20 = 50 A·s;
+   * to the end 50 + 10·(2 + 0.01)/2 = 60.05 A·s; to 2.95 V (through t = 20 s): 30 A·s.
+   */
+  @Test
+  void chargeToCutoffStopsAtTheFirstSampleBelowIt() {
+    double[] t = {0, 10, 20, 30, 40};
+    double[] v = {4.1, 3.5, 2.9, 2.6, 3.0};
+    double[] i = {0, -2, -2, -2, -0.01};
+    assertEquals(50.0 / 3600, CycleSummary.chargeToCutoffAh(t, v, i, null, 5, 2.7), 1e-15);
+    assertEquals(30.0 / 3600, CycleSummary.chargeToCutoffAh(t, v, i, null, 5, 2.95), 1e-15);
+    // never below the cutoff: the whole discharge, as chargeAh
+    assertEquals(60.05 / 3600, CycleSummary.chargeToCutoffAh(t, v, i, null, 5, 2.0), 1e-15);
+    assertEquals(CycleSummary.of(t, v, i, new double[5], 5).chargeAh(),
+        CycleSummary.chargeToCutoffAh(t, v, i, null, 5, 2.0), 1e-15);
+    // a first sample 5 s after the start counts the lead interval at its current, as chargeAh does: 5 s x 1 A,
+    // then 5 x (1 + 2) / 2 and 10 x (2 + 1) / 2 through the 2.5 V sample
+    assertEquals((5 + 7.5 + 15) / 3600.0, CycleSummary.chargeToCutoffAh(new double[] {5, 10, 20},
+        new double[] {3.9, 3.0, 2.5}, new double[] {-1, -2, -1}, null, 3, 2.7), 1e-15);
+  }
+
   @Test
   void meansAreTimeWeightedAndMissingTemperaturesAreSkipped() {
     double[] t = {0, 10, 100};

@@ -295,6 +295,6 @@ class RulLabelsTest {
     assertTrue(rul.contains("the first of 3 consecutive labelled discharges below 1.4 Ah"), rul);
     String soh = LabelTask.registry().get("soh").description(config());
     assertTrue(soh.contains("(train.soh.reference = initial)"), soh);
-    assertEquals(java.util.Set.of("soh", "rul"), LabelTask.registry().names());
+    assertEquals(java.util.Set.of("soh", "rul", "cycle-life"), LabelTask.registry().names());
   }
 }

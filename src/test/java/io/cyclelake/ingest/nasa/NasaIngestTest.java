@@ -152,6 +152,27 @@ class NasaIngestTest {
     featuresDone = true;
   }
 
+  /**
+   * Issue 7: q_to_cutoff_ah (trapezoid of |I| through the first sample below 2.7 V) reproduces NASA's own Capacity
+   * (capacity_counter_ah, from metadata.csv) of every discharge of B0005/6/7/18 to within 1e-4 Ah, while charge_ah
+   * (to the last sample, after the load is off) does not.
+   */
+  @Test
+  void qToCutoffReproducesNasaCapacity() {
+    features();
+    Row r = lake.read(Tables.FEATURES_SUMMARY, "features")
+        .where("cell_id IN ('B0005', 'B0006', 'B0007', 'B0018') AND cycle_type = 'discharge'")
+        .selectExpr("count(*)", "count(q_to_cutoff_ah)", "max(abs(q_to_cutoff_ah - capacity_counter_ah))",
+            "max(abs(charge_ah - capacity_counter_ah))")
+        .first();
+    System.out.printf(java.util.Locale.ROOT, "NASA B0005/6/7/18: %d discharges, max |q_to_cutoff_ah - Capacity| "
+        + "%.2e Ah, max |charge_ah - Capacity| %.2e Ah%n", r.getLong(0), r.getDouble(2), r.getDouble(3));
+    assertEquals(636, r.getLong(0));
+    assertEquals(636, r.getLong(1));
+    assertTrue(r.getDouble(2) < 1e-4, "q_to_cutoff_ah differs from NASA's Capacity by up to " + r.getDouble(2));
+    assertTrue(r.getDouble(3) > 1e-3, "charge_ah should differ (it integrates past the cutoff): " + r.getDouble(3));
+  }
+
   /** Issue 4: on B0005's charges the main ICA peak shrinks with ageing (Spearman below -0.8). */
   @Test
   void b0005MainIcaPeakFallsWithAgeing() {
