@@ -100,7 +100,7 @@ public final class AclaModel extends Dl4jSequenceModel {
   /** A trained acla network: every output ({@link #predictOutputs}) and the attention weights of a prediction. */
   public static final class Fitted extends Dl4jFitted {
     Fitted(Dl4jFitted f) {
-      super(f.net, f.describe(), f.history());
+      super(f);
     }
 
     @Override
